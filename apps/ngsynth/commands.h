@@ -1,0 +1,20 @@
+// Each subcommand lives in its own cmd_*.cpp: `add_X` declares its options on the CLI11
+// app and returns the function that runs it once parsed. main() only dispatches.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace ngsynth::cli {
+
+using Run = std::function<int()>;
+
+Run add_prepare(CLI::App& app);
+Run add_train(CLI::App& app);
+Run add_export(CLI::App& app);
+Run add_reconstruct(CLI::App& app);
+Run add_eval(CLI::App& app);
+Run add_bench(CLI::App& app);
+
+}  // namespace ngsynth::cli

@@ -1,0 +1,200 @@
+#include "ngsynth/model/options.h"
+
+#include <nlohmann/json.hpp>
+
+#include "ngsynth/util/error.h"
+
+namespace ngsynth {
+using nlohmann::json;
+
+namespace {
+
+bool is_power_of_two(int v) { return v > 0 && (v & (v - 1)) == 0; }
+
+void require(bool ok, const std::string& field, const std::string& why) {
+  if (!ok) throw Error("option " + field + ": " + why);
+}
+
+// Reads every field listed, rejects keys that are not.
+class Reader {
+ public:
+  explicit Reader(const json& j, const char* what) : j_(j), what_(what) {
+    if (!j.is_object()) throw Error(std::string(what) + " options: expected a JSON object");
+  }
+  template <typename T>
+  void operator()(const char* key, T& field) {
+    seen_.push_back(key);
+    auto it = j_.find(key);
+    if (it == j_.end()) return;  // keep the default
+    try {
+      field = it->template get<T>();
+    } catch (const json::exception&) {
+      throw Error(std::string(what_) + " option " + key + ": wrong type (" + it->dump() + ")");
+    }
+  }
+  void reject_unknown() const {
+    for (auto it = j_.begin(); it != j_.end(); ++it)
+      if (std::find(seen_.begin(), seen_.end(), it.key()) == seen_.end())
+        throw Error(std::string(what_) + " options: unknown key '" + it.key() + "'");
+  }
+
+ private:
+  const json& j_;
+  const char* what_;
+  std::vector<std::string> seen_;
+};
+
+template <typename Visit>
+void visit_grain(GrainOptions& o, Visit&& v) {
+  v("preset", o.preset);
+  v("sample_rate", o.sample_rate);
+  v("grain", o.grain);
+  v("hop", o.hop);
+  v("n_grains", o.n_grains);
+  v("flat_edges", o.flat_edges);
+  v("encoder", o.encoder);
+  v("conv_channels", o.conv_channels);
+  v("conv_stages", o.conv_stages);
+  v("encoder_hidden", o.encoder_hidden);
+  v("z_dim", o.z_dim);
+  v("decoder_hidden", o.decoder_hidden);
+  v("decoder_layers", o.decoder_layers);
+  v("conditional", o.conditional);
+  v("n_classes", o.n_classes);
+  v("post_filter_taps", o.post_filter_taps);
+  v("stft_scales", o.stft_scales);
+  v("log_weight", o.log_weight);
+  v("log_eps", o.log_eps);
+}
+
+template <typename Visit>
+void visit_train(TrainOptions& o, Visit&& v) {
+  v("batch_size", o.batch_size);
+  v("lr", o.lr);
+  v("lr_final", o.lr_final);
+  v("max_steps", o.max_steps);
+  v("max_minutes", o.max_minutes);
+  v("beta_max", o.beta_max);
+  v("beta_start", o.beta_start);
+  v("beta_warmup", o.beta_warmup);
+  v("eval_every", o.eval_every);
+  v("patience", o.patience);
+  v("checkpoint_minutes", o.checkpoint_minutes);
+  v("threads", o.threads);
+  v("seed", o.seed);
+}
+
+}  // namespace
+
+void GrainOptions::validate() const {
+  require(sample_rate >= 4000 && sample_rate <= 192000, "sample_rate", "must be 4000..192000");
+  require(is_power_of_two(grain) && grain >= 64, "grain", "must be a power of two >= 64");
+  require(hop > 0 && hop <= grain && grain % hop == 0, "hop", "must divide grain");
+  require(n_grains >= 2, "n_grains", "must be >= 2");
+  require(encoder == "conv" || encoder == "spectral", "encoder", "must be conv or spectral");
+  if (encoder == "conv") {
+    require(conv_stages >= 1 && (grain >> (2 * conv_stages)) >= 1, "conv_stages",
+            "too many stride-4 stages for the grain length");
+    require(conv_channels > 0, "conv_channels", "must be > 0");
+  }
+  require(encoder_hidden > 0 && z_dim > 0, "z_dim", "sizes must be > 0");
+  require(decoder_hidden > 0 && decoder_layers >= 1, "decoder_layers", "must be >= 1");
+  require(n_classes >= 0, "n_classes", "must be >= 0");
+  require(post_filter_taps == 0 || post_filter_taps % 2 == 1, "post_filter_taps",
+          "must be 0 or odd");
+  require(!stft_scales.empty(), "stft_scales", "needs at least one FFT size");
+  for (int s : stft_scales)
+    require(is_power_of_two(s) && s >= 16 && s <= event_length(), "stft_scales",
+            "each must be a power of two between 16 and the event length");
+  require(log_weight >= 0 && log_eps > 0, "log_eps", "must be > 0");
+}
+
+void TrainOptions::validate() const {
+  require(batch_size >= 1, "batch_size", "must be >= 1");
+  require(lr > 0 && lr_final > 0 && lr_final <= lr, "lr_final", "must be in (0, lr]");
+  require(max_steps >= 1, "max_steps", "must be >= 1");
+  require(max_minutes >= 0, "max_minutes", "must be >= 0");
+  require(beta_max >= 0, "beta_max", "must be >= 0");
+  require(beta_start >= 0 && beta_warmup >= 0 && beta_start + beta_warmup <= 1, "beta_warmup",
+          "beta_start + beta_warmup must be within [0, 1]");
+  require(eval_every >= 1, "eval_every", "must be >= 1");
+  require(patience >= 0, "patience", "must be >= 0 (0 = never stop early)");
+  require(checkpoint_minutes > 0, "checkpoint_minutes", "must be > 0");
+  require(threads >= 0, "threads", "must be >= 0");
+}
+
+Preset make_preset(const std::string& name) {
+  Preset p;
+  if (name == "fast") {
+    return p;  // the defaults above are the fast preset
+  }
+  if (name == "paper") {
+    GrainOptions& g = p.grain;
+    g.preset = "paper";
+    g.sample_rate = 22050;
+    g.grain = 2048;
+    g.hop = 512;
+    g.n_grains = 41;
+    g.encoder = "conv";
+    g.conv_channels = 128;
+    g.conv_stages = 3;
+    g.encoder_hidden = 512;
+    g.z_dim = 128;
+    g.decoder_hidden = 512;
+    g.decoder_layers = 3;
+    g.stft_scales = {2048, 1024, 512, 256, 128};
+    TrainOptions& t = p.train;
+    t.batch_size = 24;
+    t.lr = 2e-4;
+    t.lr_final = 2e-6;
+    t.max_steps = 300000;
+    t.eval_every = 2000;
+    return p;
+  }
+  std::string valid;
+  for (const auto& n : preset_names()) valid += (valid.empty() ? "" : ", ") + n;
+  throw Error("unknown preset '" + name + "' (valid: " + valid + ")");
+}
+
+const std::vector<std::string>& preset_names() {
+  static const std::vector<std::string> names = {"fast", "paper"};
+  return names;
+}
+
+void to_json(json& j, const GrainOptions& o) {
+  j = json::object();
+  visit_grain(const_cast<GrainOptions&>(o), [&](const char* k, auto& f) { j[k] = f; });
+}
+
+void from_json(const json& j, GrainOptions& o) {
+  Reader r(j, "grain");
+  visit_grain(o, r);
+  r.reject_unknown();
+}
+
+void to_json(json& j, const TrainOptions& o) {
+  j = json::object();
+  visit_train(const_cast<TrainOptions&>(o), [&](const char* k, auto& f) { j[k] = f; });
+}
+
+void from_json(const json& j, TrainOptions& o) {
+  Reader r(j, "train");
+  visit_train(o, r);
+  r.reject_unknown();
+}
+
+void apply_overrides(json& j, const std::vector<std::string>& assignments) {
+  for (const auto& a : assignments) {
+    const auto eq = a.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw Error("--set " + a + ": expected key=value");
+    const std::string key = a.substr(0, eq);
+    const std::string text = a.substr(eq + 1);
+    if (!j.contains(key)) throw Error("--set " + a + ": unknown option '" + key + "'");
+    json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded()) value = text;
+    j[key] = value;
+  }
+}
+
+}  // namespace ngsynth

@@ -1,0 +1,85 @@
+// Every setting of the grain VAE and of its training, in two plain structs that are written
+// as JSON into every checkpoint and model file. The CLI fills these same structs: a preset
+// by name, then `--set key=value` overrides of any field. Torch-free on purpose, so the
+// data layer and tools can read a model's settings without LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace ngsynth {
+
+// The grain-level VAE (Bitton et al. 2020, section 3.1): audio framing, architecture, loss.
+struct GrainOptions {
+  std::string preset          = "fast";
+  // Audio framing. One event = (n_grains - 1) * hop + grain samples.
+  int sample_rate             = 16000;
+  int grain                   = 1024;   // grain length, samples (power of two)
+  int hop                     = 256;    // grain/4: 75 % overlap
+  int n_grains                = 41;
+  bool flat_edges             = true;   // first/last half-windows flat, keeps attacks
+  // Encoder: "conv" (strided convolutions + dilated residual blocks over the waveform, as
+  // in the paper) or "spectral" (MLP over each grain's log-magnitude spectrum).
+  std::string encoder         = "spectral";
+  int conv_channels           = 128;
+  int conv_stages             = 3;      // stride-4 stages, each followed by 3 residual blocks
+  int encoder_hidden          = 512;
+  int z_dim                   = 128;
+  // Decoder: MLP (z [+ one-hot class]) -> grain/2+1 filter magnitudes shaping noise.
+  int decoder_hidden          = 512;
+  int decoder_layers          = 3;
+  bool conditional            = true;   // concatenate the one-hot class to z
+  int n_classes               = 0;      // set from the dataset
+  int post_filter_taps        = 65;     // learned FIR over the whole waveform; 0 = none
+  // Multi-scale spectral loss: FFT sizes (hop = size/4), linear + log magnitudes.
+  std::vector<int> stft_scales = {1024, 512, 256, 128, 64};
+  double log_weight           = 1.0;
+  double log_eps              = 1e-5;
+
+  int event_length() const { return (n_grains - 1) * hop + grain; }
+  int n_bins() const { return grain / 2 + 1; }
+  // Throws Error naming the first invalid field.
+  void validate() const;
+};
+
+// Optimisation schedule of one training stage.
+struct TrainOptions {
+  int batch_size              = 16;     // events per step
+  double lr                   = 1e-3;
+  double lr_final             = 1e-5;   // exponential decay reaches this at max_steps
+  int64_t max_steps           = 30000;
+  double max_minutes          = 0;      // 0 = no time limit
+  double beta_max             = 0.003;  // KL weight after warm-up
+  double beta_start           = 0.1;    // fraction of max_steps with beta = 0
+  double beta_warmup          = 0.5;    // fraction of max_steps to reach beta_max
+  int eval_every              = 500;    // steps between test-split evaluations
+  int patience                = 8;      // evaluations without improvement before stopping
+  double checkpoint_minutes   = 2.0;    // at most this much work is lost to a kill
+  int threads                 = 0;      // 0 = all cores
+  uint64_t seed               = 1;
+
+  void validate() const;
+};
+
+struct Preset {
+  GrainOptions grain;
+  TrainOptions train;
+};
+
+// "fast" or "paper"; throws Error listing the valid names otherwise.
+Preset make_preset(const std::string& name);
+const std::vector<std::string>& preset_names();
+
+void to_json(nlohmann::json& j, const GrainOptions& o);
+void from_json(const nlohmann::json& j, GrainOptions& o);  // unknown keys are errors
+void to_json(nlohmann::json& j, const TrainOptions& o);
+void from_json(const nlohmann::json& j, TrainOptions& o);
+
+// Applies "key=value" overrides (value parsed as JSON, else taken as a string) to a JSON
+// object; throws Error naming the key when it does not exist in `j`.
+void apply_overrides(nlohmann::json& j, const std::vector<std::string>& assignments);
+
+}  // namespace ngsynth

@@ -1,0 +1,37 @@
+// Helpers shared by the tests: scratch folders, running the real program, real sounds.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace ngsynth::test {
+
+// A fresh, empty folder under the system temp dir, removed when the object dies.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& tag);
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs a shell command line, capturing its output.
+CommandResult run_command(const std::string& command_line);
+
+// Writes a mono 16-bit WAV (via libsndfile).
+void write_test_wav(const std::filesystem::path& path, const std::vector<float>& samples,
+                    int sample_rate);
+
+// The Hydrogen kits folder installed by scripts/setup.sh.
+std::filesystem::path drumkits_dir();
+
+}  // namespace ngsynth::test
