@@ -1,0 +1,56 @@
+// Sound file input and output through libsndfile. Reading accepts every format libsndfile
+// decodes (wav, flac, aiff, ogg, ...) and mixes the channels down to one, because the
+// model works on mono events. Writing produces WAV only, atomically (the file is encoded
+// in memory, then handed to write_file_atomically), so an interrupted run never leaves a
+// half-written sound under the final name.
+#pragma once
+
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ngsynth/util/error.h"
+
+namespace ngsynth {
+
+// Mono samples at their file's native rate.
+struct Audio {
+  std::vector<float> samples;
+  int sample_rate = 0;
+  int channels = 0;  // channel count of the file before the mix-down
+};
+
+// What went wrong with a sound file; prepare uses it to sort rejected files by cause.
+enum class AudioProblem { missing, unreadable, empty, non_finite };
+const char* problem_name(AudioProblem p);  // "missing", "unreadable", "empty", "non-finite"
+
+// An Error ("PATH: what") that also says which kind of problem it was.
+class AudioFileError : public Error {
+ public:
+  AudioFileError(const std::filesystem::path& path, AudioProblem problem,
+                 const std::string& detail);
+  AudioProblem problem() const { return problem_; }
+  const std::string& detail() const { return detail_; }  // the message without the path
+
+ private:
+  AudioProblem problem_;
+  std::string detail_;
+};
+
+// Reads a sound file and mixes it to mono (mean of the channels). Throws AudioFileError
+// naming the path when the file is missing, cannot be decoded, holds no samples, or holds
+// a NaN or infinite sample.
+Audio read_audio(const std::filesystem::path& path);
+
+// Writes mono samples as a WAV file. format: "pcm16", "pcm24" or "float". PCM output is
+// clipped to [-1, 1]. Throws Error naming the path for an unknown format, a bad sample
+// rate, a non-finite sample, or any write failure; an existing file survives a failure.
+void write_wav(const std::filesystem::path& path, std::span<const float> samples,
+               int sample_rate, std::string_view format = "pcm16");
+
+// The formats write_wav accepts, for help texts and validation.
+const std::vector<std::string>& wav_formats();
+
+}  // namespace ngsynth
