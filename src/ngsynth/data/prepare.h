@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ngsynth/data/dataset.h"
@@ -33,14 +34,18 @@ struct ManifestEntry {
   std::string source;        // relative path, as in DatasetEntry
   std::string root;          // the source root it is relative to
   std::string class_name;    // empty when unknown
-  std::string split;         // "train" / "test"
+  std::string split;         // "train" / "test"; empty when rejected
   bool accepted = false;
-  std::string reason;        // why rejected, empty when accepted
+  std::string reason;        // why rejected ("category: detail"), empty when accepted
+  std::string path;          // the sound file on disk
+  std::string instrument;    // kits: the instrument name the class was chosen from
 };
 
 struct PrepareResult {
   Dataset dataset;
   std::vector<ManifestEntry> manifest;  // every file seen, accepted or not
+  PrepareOptions options;               // as used, for the manifest
+  std::vector<std::string> sources;     // the source roots, as given
 };
 
 // Progress callback: (files done, files total, current file).
@@ -55,5 +60,16 @@ PrepareResult prepare_dataset(const std::vector<std::filesystem::path>& sources,
 
 // Writes the dataset and its manifest (both atomically).
 void write_prepared(const PrepareResult& result, const std::filesystem::path& dataset_path);
+
+// The split of one file: u = splitmix64(fnv1a64(relative_path)) / 2^64 (via mix_seed,
+// util/hash.h); test when u < test_fraction. Depends only on the relative path, so it is
+// the same on every machine and a file keeps its split when others are added or removed.
+Split split_for(std::string_view relative_path, double test_fraction);
+
+// "silent: peak -72.1 dBFS" -> "silent"; the category used for counting rejections.
+std::string reason_category(const std::string& reason);
+
+// Throws Error naming the first invalid field.
+void validate(const PrepareOptions& o);
 
 }  // namespace ngsynth
