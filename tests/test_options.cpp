@@ -1,0 +1,139 @@
+// Options: the two presets, JSON round trips, and the errors a hand-edited file or a
+// --set override can cause.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ngsynth/model/options.h"
+#include "ngsynth/util/error.h"
+
+namespace ngsynth {
+namespace {
+using nlohmann::json;
+
+// The message of the Error thrown by f, or "" when none is thrown.
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Options, FastPresetIsTheDefaultsAt16kHz) {
+  const Preset p = make_preset("fast");
+  EXPECT_EQ(p.grain.preset, "fast");
+  EXPECT_EQ(p.grain.sample_rate, 16000);
+  EXPECT_EQ(p.grain.grain, 1024);
+  EXPECT_EQ(p.grain.event_length(), 40 * 256 + 1024);  // 11264
+  EXPECT_EQ(p.grain.n_bins(), 513);
+  EXPECT_NO_THROW(p.grain.validate());
+  EXPECT_NO_THROW(p.train.validate());
+}
+
+TEST(Options, PaperPresetMatchesThePaper) {
+  const Preset p = make_preset("paper");
+  EXPECT_EQ(p.grain.sample_rate, 22050);
+  EXPECT_EQ(p.grain.grain, 2048);
+  EXPECT_EQ(p.grain.hop, 512);
+  EXPECT_EQ(p.grain.event_length(), 22528);  // paper: 22528 samples per event
+  EXPECT_EQ(p.grain.encoder, "conv");
+  EXPECT_EQ(p.train.batch_size, 24);
+  EXPECT_DOUBLE_EQ(p.train.lr, 2e-4);
+  EXPECT_NO_THROW(p.grain.validate());
+  EXPECT_NO_THROW(p.train.validate());
+}
+
+TEST(Options, UnknownPresetListsTheValidNames) {
+  const std::string msg = error_of([] { make_preset("slow"); });
+  EXPECT_NE(msg.find("slow"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("fast, paper"), std::string::npos) << msg;
+  EXPECT_EQ(preset_names(), (std::vector<std::string>{"fast", "paper"}));
+}
+
+TEST(Options, GrainJsonRoundTripKeepsEveryField) {
+  GrainOptions g = make_preset("paper").grain;
+  g.z_dim = 77;
+  g.stft_scales = {512, 64};
+  g.log_eps = 3e-6;
+  g.conditional = false;
+  const json j = g;
+  const GrainOptions back = j.get<GrainOptions>();
+  EXPECT_EQ(json(back), j);
+  EXPECT_EQ(back.z_dim, 77);
+  EXPECT_EQ(back.stft_scales, (std::vector<int>{512, 64}));
+  EXPECT_FALSE(back.conditional);
+}
+
+TEST(Options, TrainJsonRoundTripKeepsEveryField) {
+  TrainOptions t;
+  t.max_steps = 1234567890123;
+  t.seed = 0xfedcba9876543210ULL;  // above 2^63: must survive as unsigned
+  t.beta_max = 0.125;
+  const json j = t;
+  const TrainOptions back = j.get<TrainOptions>();
+  EXPECT_EQ(json(back), j);
+  EXPECT_EQ(back.max_steps, 1234567890123);
+  EXPECT_EQ(back.seed, 0xfedcba9876543210ULL);
+}
+
+TEST(Options, MissingKeysKeepDefaults) {
+  const GrainOptions g = json{{"z_dim", 32}}.get<GrainOptions>();
+  EXPECT_EQ(g.z_dim, 32);
+  EXPECT_EQ(g.grain, GrainOptions{}.grain);
+}
+
+TEST(Options, UnknownKeyIsAnErrorNamingIt) {
+  const std::string msg = error_of([] { json{{"z_dimm", 32}}.get<GrainOptions>(); });
+  EXPECT_NE(msg.find("z_dimm"), std::string::npos) << msg;
+  const std::string msg2 = error_of([] { json{{"learning_rate", 1}}.get<TrainOptions>(); });
+  EXPECT_NE(msg2.find("learning_rate"), std::string::npos) << msg2;
+}
+
+TEST(Options, WrongTypeIsAnErrorNamingTheKey) {
+  const std::string msg = error_of([] { json{{"grain", "big"}}.get<GrainOptions>(); });
+  EXPECT_NE(msg.find("grain"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("big"), std::string::npos) << msg;
+  EXPECT_NE(error_of([] { json::array().get<TrainOptions>(); }), "");
+}
+
+TEST(Options, ValidateNamesTheBadField) {
+  GrainOptions g;
+  g.grain = 1000;  // not a power of two
+  EXPECT_NE(error_of([&] { g.validate(); }).find("grain"), std::string::npos);
+  g = GrainOptions{};
+  g.hop = 300;  // does not divide 1024
+  EXPECT_NE(error_of([&] { g.validate(); }).find("hop"), std::string::npos);
+  g = GrainOptions{};
+  g.stft_scales = {32768};  // longer than an event
+  EXPECT_NE(error_of([&] { g.validate(); }).find("stft_scales"), std::string::npos);
+  TrainOptions t;
+  t.lr_final = 1.0;  // above lr
+  EXPECT_NE(error_of([&] { t.validate(); }).find("lr_final"), std::string::npos);
+}
+
+TEST(Options, OverridesParseJsonValuesElseStrings) {
+  json j = GrainOptions{};
+  apply_overrides(j, {"z_dim=64", "encoder=conv", "stft_scales=[256,128]", "flat_edges=false"});
+  const GrainOptions g = j.get<GrainOptions>();
+  EXPECT_EQ(g.z_dim, 64);
+  EXPECT_EQ(g.encoder, "conv");
+  EXPECT_EQ(g.stft_scales, (std::vector<int>{256, 128}));
+  EXPECT_FALSE(g.flat_edges);
+}
+
+TEST(Options, OverrideErrorsNameTheAssignment) {
+  json j = TrainOptions{};
+  const std::string unknown = error_of([&] { apply_overrides(j, {"lr_max=1"}); });
+  EXPECT_NE(unknown.find("lr_max"), std::string::npos) << unknown;
+  const std::string no_eq = error_of([&] { apply_overrides(j, {"lr"}); });
+  EXPECT_NE(no_eq.find("key=value"), std::string::npos) << no_eq;
+  // A value of the wrong type is caught when the JSON is read back.
+  apply_overrides(j, {"batch_size=many"});
+  EXPECT_NE(error_of([&] { j.get<TrainOptions>(); }).find("batch_size"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ngsynth
