@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev                # LibTorch C++ frontend (CPU build, 1.13)
+  libopenblas0-openmp         # fast BLAS for LibTorch (the default reference BLAS is ~10x slower)
   libsndfile1-dev             # reading wav/flac/aiff/ogg, writing wav
   libsamplerate0-dev          # resampling to the model's rate
   nlohmann-json3-dev          # options, manifests, model headers

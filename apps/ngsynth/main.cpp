@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+#include <torch/torch.h>
+
 #include "commands.h"
 #include "ngsynth/util/error.h"
 
@@ -43,6 +45,11 @@ int main(int argc, char** argv) {
   }
   try {
     for (auto* sub : app.get_subcommands()) return runs.at(sub)();
+  } catch (const c10::Error& e) {
+    // LibTorch messages carry a backtrace; the first line says what went wrong.
+    std::string what = e.what_without_backtrace();
+    std::fprintf(stderr, "ngsynth: error: %s\n", what.substr(0, what.find('\n')).c_str());
+    return 1;
   } catch (const ngsynth::Error& e) {
     std::fprintf(stderr, "ngsynth: error: %s\n", e.what());
     return 1;

@@ -1,0 +1,80 @@
+#include "ngsynth/model/grain_vae.h"
+
+#include "ngsynth/util/error.h"
+
+namespace ngsynth {
+namespace nn = torch::nn;
+
+GrainVaeImpl::GrainVaeImpl(GrainOptions options)
+    : options_(std::move(options)),
+      framing_(options_.grain, options_.hop, options_.flat_edges) {
+  options_.validate();
+  if (options_.encoder == "conv")
+    conv_encoder_ = register_module("encoder", ConvEncoder(options_));
+  else
+    spectral_encoder_ = register_module("encoder", SpectralEncoder(options_));
+  decoder_ = register_module("decoder", NoiseDecoder(options_));
+  if (options_.post_filter_taps > 0) {
+    const int64_t taps = options_.post_filter_taps;
+    post_filter_ = register_module(
+        "post_filter",
+        nn::Conv1d(nn::Conv1dOptions(1, 1, taps).padding(taps / 2).bias(false)));
+    torch::NoGradGuard no_grad;
+    post_filter_->weight.zero_();
+    post_filter_->weight[0][0][taps / 2] = 1.0;  // identity at start
+  }
+}
+
+Posterior GrainVaeImpl::encode(const torch::Tensor& audio) {
+  torch::Tensor grains = framing_.slice(audio);  // (B, n, G)
+  const int64_t b = grains.size(0), n = grains.size(1);
+  torch::Tensor flat = grains.reshape({b * n, options_.grain});
+  Posterior p = conv_encoder_ ? conv_encoder_->forward(flat) : spectral_encoder_->forward(flat);
+  return {p.mu.view({b, n, -1}), p.logvar.view({b, n, -1})};
+}
+
+torch::Tensor GrainVaeImpl::one_hot(const torch::Tensor& labels, int64_t n_grains) const {
+  if (!options_.conditional || options_.n_classes == 0) return {};
+  TORCH_CHECK(labels.defined() && labels.dim() == 1, "decode: class labels (batch) needed");
+  torch::Tensor oh = torch::one_hot(labels.to(torch::kLong), options_.n_classes)
+                         .to(torch::kFloat32);
+  return oh.unsqueeze(1).expand({-1, n_grains, -1}).reshape({-1, options_.n_classes});
+}
+
+torch::Tensor GrainVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& labels,
+                                   at::Generator& generator) {
+  TORCH_CHECK(z.dim() == 3 && z.size(2) == options_.z_dim, "decode: expected (batch, grains, ",
+              options_.z_dim, ")");
+  const int64_t b = z.size(0), n = z.size(1);
+  torch::Tensor cond = one_hot(labels, n);
+  if (cond.defined()) cond = cond.to(z.device());
+  torch::Tensor h = decoder_->magnitudes(z.reshape({b * n, -1}), cond);
+  torch::Tensor grains = decoder_->filter_noise(h, generator).view({b, n, options_.grain});
+  torch::Tensor audio = framing_.overlap_add(grains);
+  if (post_filter_) audio = post_filter_->forward(audio.unsqueeze(1)).squeeze(1);
+  return audio;
+}
+
+GrainVaeOutput GrainVaeImpl::forward(const torch::Tensor& audio, const torch::Tensor& labels,
+                                     at::Generator& generator) {
+  Posterior p = encode(audio);
+  torch::Tensor eps = torch::randn(p.mu.sizes(), generator).to(p.mu.device());
+  torch::Tensor z = p.mu + eps * (0.5 * p.logvar).exp();
+  return {decode(z, labels, generator), z, p.mu, p.logvar};
+}
+
+torch::Tensor kl_per_grain(const Posterior& p) {
+  return (0.5 * (p.mu.square() + p.logvar.exp() - p.logvar - 1.0)).sum(-1).mean();
+}
+
+at::Generator make_generator(uint64_t seed) {
+  return at::make_generator<at::CPUGeneratorImpl>(seed);
+}
+
+int64_t count_parameters(torch::nn::Module& module) {
+  int64_t n = 0;
+  for (const auto& p : module.parameters()) n += p.numel();
+  return n;
+}
+
+}  // namespace ngsynth

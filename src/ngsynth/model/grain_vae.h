@@ -1,0 +1,61 @@
+// The grain-level VAE of neural granular synthesis (Bitton, Esling, Harada, ICMC 2020):
+// events are sliced into windowed grains, each grain is encoded to a latent posterior,
+// latents are decoded to noise-shaping filters, the filtered noise grains are overlap-
+// added into a waveform, and a learned FIR post-filter (initialised to the identity)
+// shapes the whole waveform. Every point of the latent space therefore decodes to a
+// playable grain, and any latent path of any length decodes to sound.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "ngsynth/model/encoder.h"
+#include "ngsynth/model/grains.h"
+#include "ngsynth/model/noise_decoder.h"
+#include "ngsynth/model/options.h"
+
+namespace ngsynth {
+
+struct GrainVaeOutput {
+  torch::Tensor audio;   // (B, T) reconstruction
+  torch::Tensor z;       // (B, n, z_dim) sampled latents
+  torch::Tensor mu;      // (B, n, z_dim)
+  torch::Tensor logvar;  // (B, n, z_dim)
+};
+
+class GrainVaeImpl : public torch::nn::Module {
+ public:
+  explicit GrainVaeImpl(GrainOptions options);
+
+  const GrainOptions& options() const { return options_; }
+  const GrainFraming& framing() const { return framing_; }
+
+  // audio: (B, T), T a whole number of hops past one grain -> posteriors (B, n, z_dim).
+  Posterior encode(const torch::Tensor& audio);
+  // z: (B, n, z_dim); labels: (B) class indices (ignored when not conditional).
+  torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& labels,
+                       at::Generator& generator);
+  // Encodes, samples z with the reparameterisation trick, decodes.
+  GrainVaeOutput forward(const torch::Tensor& audio, const torch::Tensor& labels,
+                         at::Generator& generator);
+
+ private:
+  torch::Tensor one_hot(const torch::Tensor& labels, int64_t n_grains) const;
+
+  GrainOptions options_;
+  GrainFraming framing_;
+  ConvEncoder conv_encoder_{nullptr};
+  SpectralEncoder spectral_encoder_{nullptr};
+  NoiseDecoder decoder_{nullptr};
+  torch::nn::Conv1d post_filter_{nullptr};
+};
+TORCH_MODULE(GrainVae);
+
+// Mean KL divergence of the posteriors from N(0, I), per grain (summed over z dims).
+torch::Tensor kl_per_grain(const Posterior& p);
+
+// A CPU generator for noise and sampling; everything random in ngsynth draws from one.
+at::Generator make_generator(uint64_t seed);
+
+int64_t count_parameters(torch::nn::Module& module);
+
+}  // namespace ngsynth

@@ -1,0 +1,59 @@
+#include "ngsynth/model/grains.h"
+
+#include "ngsynth/util/error.h"
+
+namespace ngsynth {
+namespace F = torch::nn::functional;
+
+GrainFraming::GrainFraming(int64_t grain, int64_t hop, bool flat_edges)
+    : grain_(grain), hop_(hop), flat_edges_(flat_edges) {
+  if (grain <= 0 || hop <= 0 || hop > grain) throw Error("grain framing: need 0 < hop <= grain");
+  hann_ = torch::hann_window(grain, torch::TensorOptions().dtype(torch::kFloat32));  // periodic
+}
+
+int64_t GrainFraming::grains_for(int64_t length) const {
+  if (length <= grain_) return 1;
+  return (length - grain_ + hop_ - 1) / hop_ + 1;
+}
+
+torch::Tensor GrainFraming::windows(int64_t n, const torch::Device& device) const {
+  torch::Tensor w = hann_.unsqueeze(0).repeat({n, 1});
+  if (flat_edges_) {
+    const int64_t half = grain_ / 2;
+    w[0].narrow(0, 0, half).fill_(1.0f);
+    w[n - 1].narrow(0, half, grain_ - half).fill_(1.0f);
+  }
+  return w.to(device);
+}
+
+torch::Tensor GrainFraming::window_sum(int64_t n, const torch::Device& device) const {
+  torch::Tensor w = windows(n, device).unsqueeze(0);  // (1, n, G)
+  torch::Tensor cols = w.transpose(1, 2);             // (1, G, n)
+  torch::Tensor sum = F::fold(cols, F::FoldFuncOptions({1, length_for(n)}, {1, grain_})
+                                        .stride({1, hop_}));
+  return sum.view({length_for(n)});
+}
+
+torch::Tensor GrainFraming::slice(const torch::Tensor& x) const {
+  TORCH_CHECK(x.dim() == 2, "slice: expected (batch, samples)");
+  const int64_t n = grains_for(x.size(1));
+  TORCH_CHECK(length_for(n) == x.size(1), "slice: length ", x.size(1),
+              " is not a whole number of hops past one grain");
+  return x.unfold(1, grain_, hop_) * windows(n, x.device()).unsqueeze(0);
+}
+
+torch::Tensor GrainFraming::overlap_add_windowed(const torch::Tensor& windowed) const {
+  TORCH_CHECK(windowed.dim() == 3 && windowed.size(2) == grain_,
+              "overlap_add: expected (batch, grains, ", grain_, ")");
+  const int64_t b = windowed.size(0), n = windowed.size(1), length = length_for(n);
+  torch::Tensor out = F::fold(windowed.transpose(1, 2),
+                              F::FoldFuncOptions({1, length}, {1, grain_}).stride({1, hop_}));
+  return out.view({b, length}) / window_sum(n, windowed.device()).unsqueeze(0);
+}
+
+torch::Tensor GrainFraming::overlap_add(const torch::Tensor& grains) const {
+  const int64_t n = grains.size(1);
+  return overlap_add_windowed(grains * windows(n, grains.device()).unsqueeze(0));
+}
+
+}  // namespace ngsynth

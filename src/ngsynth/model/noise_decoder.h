@@ -1,0 +1,36 @@
+// The grain decoder of neural granular synthesis (Bitton et al. 2020, after DDSP's filtered
+// noise, Engel et al. 2020): an MLP maps a grain latent z (with the one-hot class when
+// conditional) to grain/2+1 filter magnitudes H = 2 sigmoid(x)^ln(10) + 1e-7, which shape
+// uniform noise U[-1, 1] in the frequency domain. The reference windows the filter's
+// zero-phase impulse response with a centred Hann; in the frequency domain that is a
+// [1/4, 1/2, 1/4] smoothing of H (the accompanying circular shift only moves where the
+// response sits in a noise grain, which changes nothing statistically), so we smooth H.
+// Noise comes from a caller-owned generator: same latents + same seed = same samples.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "ngsynth/model/options.h"
+
+namespace ngsynth {
+
+class NoiseDecoderImpl : public torch::nn::Module {
+ public:
+  explicit NoiseDecoderImpl(const GrainOptions& o);
+
+  // z: (N, z_dim), condition: (N, n_classes) one-hot or undefined -> magnitudes (N, bins).
+  torch::Tensor magnitudes(const torch::Tensor& z, const torch::Tensor& condition);
+  // Filters noise with the (smoothed) magnitudes -> raw grains (N, grain), unwindowed.
+  torch::Tensor filter_noise(const torch::Tensor& magnitudes, at::Generator& generator) const;
+
+ private:
+  int64_t grain_;
+  int64_t n_classes_;
+  torch::nn::Sequential mlp_{nullptr};
+};
+TORCH_MODULE(NoiseDecoder);
+
+// [1/4, 1/2, 1/4] smoothing along the last axis, reflecting at both ends (H is even).
+torch::Tensor smooth_magnitudes(const torch::Tensor& h);
+
+}  // namespace ngsynth

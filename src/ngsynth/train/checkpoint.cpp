@@ -1,0 +1,76 @@
+#include "ngsynth/train/checkpoint.h"
+
+#include <sstream>
+
+#include "ngsynth/model/model_file.h"
+#include "ngsynth/util/container.h"
+#include "ngsynth/util/error.h"
+
+namespace ngsynth {
+using nlohmann::json;
+
+namespace {
+const std::string kMagic = "NGSCHKPT";
+
+std::string optimizer_bytes(torch::optim::Optimizer& optimizer) {
+  torch::serialize::OutputArchive archive;
+  optimizer.save(archive);
+  std::ostringstream out;
+  archive.save_to(out);
+  return out.str();
+}
+}  // namespace
+
+void save_checkpoint(const std::filesystem::path& path, const TrainState& s, GrainVae& vae,
+                     torch::optim::Optimizer& optimizer) {
+  Container c;
+  c.header = {{"grain", s.grain},         {"train", s.train},
+              {"classes", s.classes},     {"dataset", s.dataset},
+              {"step", s.step},           {"elapsed_s", s.elapsed_s},
+              {"best_test_loss", s.best_test_loss}, {"best_step", s.best_step},
+              {"evals_since_best", s.evals_since_best}, {"stop_reason", s.stop_reason}};
+  c.blobs = {module_bytes(*vae), optimizer_bytes(optimizer)};
+  write_container(path, kMagic, kCheckpointVersion, c);
+}
+
+Checkpoint load_checkpoint(const std::filesystem::path& path) {
+  Container c = read_container(path, kMagic, kCheckpointVersion, "checkpoint");
+  if (c.blobs.size() != 2) fail_file(path, "checkpoint lacks weights or optimiser state");
+  Checkpoint cp;
+  try {
+    const json& h = c.header;
+    TrainState& s = cp.state;
+    s.grain = h.at("grain").get<GrainOptions>();
+    s.train = h.at("train").get<TrainOptions>();
+    s.classes = h.at("classes").get<std::vector<std::string>>();
+    s.dataset = h.at("dataset").get<std::string>();
+    s.step = h.at("step").get<int64_t>();
+    s.elapsed_s = h.at("elapsed_s").get<double>();
+    s.best_test_loss = h.at("best_test_loss").get<double>();
+    s.best_step = h.at("best_step").get<int64_t>();
+    s.evals_since_best = h.at("evals_since_best").get<int>();
+    s.stop_reason = h.value("stop_reason", "");
+  } catch (const json::exception& e) {
+    fail_file(path, std::string("checkpoint header: ") + e.what());
+  } catch (const Error& e) {
+    fail_file(path, e.what());
+  }
+  cp.weights = std::move(c.blobs[0]);
+  cp.optimizer = std::move(c.blobs[1]);
+  return cp;
+}
+
+void load_optimizer_bytes(torch::optim::Optimizer& optimizer, const std::string& bytes,
+                          const torch::Device& device, const std::filesystem::path& origin) {
+  try {
+    std::istringstream in(bytes);
+    torch::serialize::InputArchive archive;
+    archive.load_from(in, device);
+    optimizer.load(archive);
+  } catch (const c10::Error& e) {
+    fail_file(origin, std::string("optimiser state does not match: ") +
+                          e.what_without_backtrace());
+  }
+}
+
+}  // namespace ngsynth

@@ -1,0 +1,47 @@
+// Training checkpoints (.ngc): options, classes, step, early-stopping state and elapsed
+// time in a JSON header, then the weights and the optimiser state (Adam moments and step
+// counts). Randomness needs no saved state: batches and noise are pure functions of
+// (seed, step), so a resumed run continues exactly where the checkpoint was taken.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ngsynth/model/grain_vae.h"
+#include "ngsynth/model/options.h"
+
+namespace ngsynth {
+
+inline constexpr uint32_t kCheckpointVersion = 1;
+
+struct TrainState {
+  GrainOptions grain;
+  TrainOptions train;
+  std::vector<std::string> classes;
+  std::string dataset;           // path of the dataset trained on
+  int64_t step = 0;              // optimisation steps done
+  double elapsed_s = 0;          // training time over all sessions
+  double best_test_loss = 1e30;  // best test-split loss so far
+  int64_t best_step = -1;
+  int evals_since_best = 0;
+  std::string stop_reason;       // why the last session stopped
+};
+
+void save_checkpoint(const std::filesystem::path& path, const TrainState& state,
+                     GrainVae& vae, torch::optim::Optimizer& optimizer);
+
+struct Checkpoint {
+  TrainState state;
+  std::string weights;
+  std::string optimizer;
+};
+Checkpoint load_checkpoint(const std::filesystem::path& path);
+
+// Restores the optimiser state saved by save_checkpoint.
+void load_optimizer_bytes(torch::optim::Optimizer& optimizer, const std::string& bytes,
+                          const torch::Device& device, const std::filesystem::path& origin);
+
+}  // namespace ngsynth

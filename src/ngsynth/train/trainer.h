@@ -1,0 +1,81 @@
+// Training of the grain VAE: multi-scale spectral distance + beta * KL per grain, Adam
+// with exponential learning-rate decay, periodic test-split evaluation, early stopping,
+// JSON-lines log, and atomic checkpoints (latest and best) in a run folder:
+//   RUN/checkpoint.ngc  latest state (resume from here)
+//   RUN/best.ngc        state at the best test loss (exported by default)
+//   RUN/log.jsonl       one JSON object per logged interval and per evaluation
+//   RUN/options.json    the options of the run, for people to read
+#pragma once
+
+#include <torch/torch.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ngsynth/data/dataset.h"
+#include "ngsynth/model/grain_vae.h"
+#include "ngsynth/train/batcher.h"
+#include "ngsynth/train/checkpoint.h"
+
+namespace ngsynth {
+
+struct StepLoss {
+  double total = 0;
+  double spectral = 0;
+  double kl = 0;
+  double beta = 0;
+  double lr = 0;
+};
+
+struct TrainSummary {
+  int64_t steps = 0;
+  double elapsed_s = 0;
+  double best_test_loss = 0;
+  int64_t best_step = -1;
+  std::string stop_reason;
+};
+
+class Trainer {
+ public:
+  // A fresh run in `run_dir` (created; an existing checkpoint there is an error, so that
+  // nothing is overwritten by mistake), or, with resume, the run continued from
+  // run_dir/checkpoint.ngc. `data` must outlive the trainer.
+  Trainer(const Dataset& data, std::filesystem::path data_path, std::filesystem::path run_dir,
+          GrainOptions grain, TrainOptions train, const torch::Device& device);
+  static Trainer resume(const Dataset& data, std::filesystem::path data_path,
+                        std::filesystem::path run_dir, const torch::Device& device,
+                        const std::optional<int64_t>& max_steps,
+                        const std::optional<double>& max_minutes);
+
+  // One optimisation step on the batch of the current step.
+  StepLoss step();
+  // Trains until max_steps, max_minutes (of this call), early stop, or *stop becomes true;
+  // prints progress to stderr unless quiet. Always leaves a checkpoint behind.
+  TrainSummary run(const std::atomic<bool>* stop = nullptr, bool quiet = false);
+
+  double evaluate_test();  // test-split mss; updates best/early-stopping state and log
+  void save(const std::filesystem::path& path);
+  const TrainState& state() const { return state_; }
+  GrainVae& model() { return vae_; }
+
+ private:
+  Trainer(const Dataset& data, std::filesystem::path data_path, std::filesystem::path run_dir,
+          TrainState state, const torch::Device& device);
+  void log(const nlohmann::json& line);
+
+  const Dataset& data_;
+  std::filesystem::path data_path_;
+  std::filesystem::path run_dir_;
+  TrainState state_;
+  torch::Device device_;
+  GrainVae vae_{nullptr};
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::unique_ptr<Batcher> batches_;
+  std::vector<int64_t> class_map_;
+};
+
+}  // namespace ngsynth
