@@ -31,7 +31,8 @@ torch::Tensor GrainFraming::window_sum(int64_t n, const torch::Device& device) c
   torch::Tensor cols = w.transpose(1, 2);             // (1, G, n)
   torch::Tensor sum = F::fold(cols, F::FoldFuncOptions({1, length_for(n)}, {1, grain_})
                                         .stride({1, hop_}));
-  return sum.view({length_for(n)});
+  // Without flat edges the very first sample has window sum 0; keep it finite.
+  return sum.view({length_for(n)}).clamp_min(1e-8);
 }
 
 torch::Tensor GrainFraming::slice(const torch::Tensor& x) const {

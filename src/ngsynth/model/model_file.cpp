@@ -22,15 +22,27 @@ std::string module_bytes(torch::nn::Module& module) {
 
 void load_module_bytes(torch::nn::Module& module, const std::string& bytes,
                        const torch::Device& device, const std::filesystem::path& origin) {
+  // Module::load replaces tensors whatever their shape, so shapes are checked here.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> expected;
+  for (const auto& p : module.named_parameters()) expected.emplace_back(p.key(), p.value().sizes().vec());
+  for (const auto& b : module.named_buffers()) expected.emplace_back(b.key(), b.value().sizes().vec());
   try {
     std::istringstream in(bytes);
     torch::serialize::InputArchive archive;
     archive.load_from(in, device);
     module.load(archive);
   } catch (const c10::Error& e) {
-    fail_file(origin, std::string("weights do not match the stored options: ") +
-                          e.what_without_backtrace());
+    std::string what = e.what_without_backtrace();
+    fail_file(origin, "weights do not match the stored options: " + what.substr(0, what.find('\n')));
   }
+  std::size_t i = 0;
+  auto check = [&](const std::string& name, const torch::Tensor& t) {
+    if (i >= expected.size() || expected[i].first != name || expected[i].second != t.sizes().vec())
+      fail_file(origin, "weights do not match the stored options (tensor " + name + ")");
+    ++i;
+  };
+  for (const auto& p : module.named_parameters()) check(p.key(), p.value());
+  for (const auto& b : module.named_buffers()) check(b.key(), b.value());
 }
 
 void save_model(const std::filesystem::path& path, const ModelInfo& info, GrainVae& vae) {
