@@ -98,6 +98,7 @@ TEST_F(TrainerTest, RunStopsAtMaxStepsAndLeavesCheckpointsAndLog) {
   EXPECT_TRUE(fs::exists(run_dir() / "checkpoint.ngc"));
   EXPECT_TRUE(fs::exists(run_dir() / "best.ngc"));
   EXPECT_TRUE(fs::exists(run_dir() / "options.json"));
+  EXPECT_GT(fs::file_size(run_dir() / "training.png"), 1000u);
   std::ifstream log(run_dir() / "log.jsonl");
   int tests = 0;
   for (std::string line; std::getline(log, line);)

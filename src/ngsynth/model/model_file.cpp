@@ -1,7 +1,6 @@
 #include "ngsynth/model/model_file.h"
 
-#include <sstream>
-
+#include "ngsynth/model/archive.h"
 #include "ngsynth/util/container.h"
 #include "ngsynth/util/error.h"
 
@@ -12,13 +11,7 @@ namespace {
 const std::string kMagic = "NGSMODEL";
 }
 
-std::string module_bytes(torch::nn::Module& module) {
-  torch::serialize::OutputArchive archive;
-  module.save(archive);
-  std::ostringstream out;
-  archive.save_to(out);
-  return out.str();
-}
+std::string module_bytes(torch::nn::Module& module) { return archive_bytes(module); }
 
 void load_module_bytes(torch::nn::Module& module, const std::string& bytes,
                        const torch::Device& device, const std::filesystem::path& origin) {
@@ -26,15 +19,7 @@ void load_module_bytes(torch::nn::Module& module, const std::string& bytes,
   std::vector<std::pair<std::string, std::vector<int64_t>>> expected;
   for (const auto& p : module.named_parameters()) expected.emplace_back(p.key(), p.value().sizes().vec());
   for (const auto& b : module.named_buffers()) expected.emplace_back(b.key(), b.value().sizes().vec());
-  try {
-    std::istringstream in(bytes);
-    torch::serialize::InputArchive archive;
-    archive.load_from(in, device);
-    module.load(archive);
-  } catch (const c10::Error& e) {
-    std::string what = e.what_without_backtrace();
-    fail_file(origin, "weights do not match the stored options: " + what.substr(0, what.find('\n')));
-  }
+  load_archive_bytes(module, bytes, device, origin, "weights");
   std::size_t i = 0;
   auto check = [&](const std::string& name, const torch::Tensor& t) {
     if (i >= expected.size() || expected[i].first != name || expected[i].second != t.sizes().vec())

@@ -1,7 +1,6 @@
 #include "ngsynth/train/checkpoint.h"
 
-#include <sstream>
-
+#include "ngsynth/model/archive.h"
 #include "ngsynth/model/model_file.h"
 #include "ngsynth/util/container.h"
 #include "ngsynth/util/error.h"
@@ -11,14 +10,6 @@ using nlohmann::json;
 
 namespace {
 const std::string kMagic = "NGSCHKPT";
-
-std::string optimizer_bytes(torch::optim::Optimizer& optimizer) {
-  torch::serialize::OutputArchive archive;
-  optimizer.save(archive);
-  std::ostringstream out;
-  archive.save_to(out);
-  return out.str();
-}
 }  // namespace
 
 void save_checkpoint(const std::filesystem::path& path, const TrainState& s, GrainVae& vae,
@@ -29,7 +20,7 @@ void save_checkpoint(const std::filesystem::path& path, const TrainState& s, Gra
               {"step", s.step},           {"elapsed_s", s.elapsed_s},
               {"best_test_loss", s.best_test_loss}, {"best_step", s.best_step},
               {"evals_since_best", s.evals_since_best}, {"stop_reason", s.stop_reason}};
-  c.blobs = {module_bytes(*vae), optimizer_bytes(optimizer)};
+  c.blobs = {module_bytes(*vae), archive_bytes(optimizer)};
   write_container(path, kMagic, kCheckpointVersion, c);
 }
 
@@ -62,15 +53,7 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
 
 void load_optimizer_bytes(torch::optim::Optimizer& optimizer, const std::string& bytes,
                           const torch::Device& device, const std::filesystem::path& origin) {
-  try {
-    std::istringstream in(bytes);
-    torch::serialize::InputArchive archive;
-    archive.load_from(in, device);
-    optimizer.load(archive);
-  } catch (const c10::Error& e) {
-    fail_file(origin, std::string("optimiser state does not match: ") +
-                          e.what_without_backtrace());
-  }
+  load_archive_bytes(optimizer, bytes, device, origin, "optimiser state");
 }
 
 }  // namespace ngsynth

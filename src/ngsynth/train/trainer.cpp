@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "ngsynth/eval/evaluate.h"
+#include "ngsynth/eval/training_plot.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/model/model_file.h"
 #include "ngsynth/model/spectral.h"
@@ -138,6 +139,7 @@ double Trainer::evaluate_test() {
   }
   log({{"kind", "test"}, {"step", state_.step}, {"time_s", state_.elapsed_s},
        {"mss", r.overall.mss}, {"lsd_db", r.overall.lsd}, {"best", state_.best_test_loss}});
+  plot_training_log(run_dir_ / "log.jsonl", run_dir_ / "training.png");
   return loss;
 }
 

@@ -5,6 +5,7 @@
 //   RUN/best.ngc        state at the best test loss (exported by default)
 //   RUN/log.jsonl       one JSON object per logged interval and per evaluation
 //   RUN/options.json    the options of the run, for people to read
+//   RUN/training.png    training loss and test distance against steps
 #pragma once
 
 #include <torch/torch.h>

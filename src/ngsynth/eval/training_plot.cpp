@@ -1,0 +1,94 @@
+#include "ngsynth/eval/training_plot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ngsynth/eval/png_image.h"
+
+namespace ngsynth {
+
+namespace {
+
+struct Series {
+  std::vector<double> x, y;
+  Rgb colour;
+  const char* label;
+};
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, v >= 100 ? "%.0f" : "%.2f", v);
+  return buf;
+}
+
+}  // namespace
+
+bool plot_training_log(const std::filesystem::path& log_path,
+                       const std::filesystem::path& png_path) {
+  Series train{{}, {}, {70, 110, 200}, "training loss"};
+  Series test{{}, {}, {220, 90, 40}, "test mss"};
+  std::ifstream in(log_path);
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("step")) continue;
+    if (j.value("kind", "") == "train" && j.contains("loss")) {
+      train.x.push_back(j["step"].get<double>());
+      train.y.push_back(j["loss"].get<double>());
+    } else if (j.value("kind", "") == "test" && j.contains("mss")) {
+      test.x.push_back(j["step"].get<double>());
+      test.y.push_back(j["mss"].get<double>());
+    }
+  }
+  if (train.x.size() + test.x.size() < 2) return false;
+
+  const int w = 720, h = 400, left = 60, right = 20, top = 30, bottom = 40;
+  double x_max = 1, y_min = 1e30, y_max = -1e30;
+  for (const Series* s : {&train, &test})
+    for (std::size_t i = 0; i < s->x.size(); ++i) {
+      x_max = std::max(x_max, s->x[i]);
+      y_min = std::min(y_min, s->y[i]);
+      y_max = std::max(y_max, s->y[i]);
+    }
+  // Logarithmic y axis: losses fall by orders of magnitude early and by percents late.
+  y_min = std::max(y_min, 1e-6);
+  if (y_max / y_min < 1.01) y_max = y_min * 1.01;
+  const auto px = [&](double x) { return left + int((w - left - right) * x / x_max); };
+  const auto py = [&](double y) {
+    const double f = std::log(y_max / std::max(y, y_min)) / std::log(y_max / y_min);
+    return top + int((h - top - bottom) * f);
+  };
+
+  PngImage img(w, h);
+  const Rgb axis{60, 60, 60};
+  img.line(left, top, left, h - bottom, axis);
+  img.line(left, h - bottom, w - right, h - bottom, axis);
+  img.text(4, top - 4, number(y_max), axis);
+  img.text(4, h - bottom - 4, number(y_min), axis);
+  const double y_mid = std::sqrt(y_min * y_max);
+  img.text(4, py(y_mid) - 4, number(y_mid), axis);
+  img.line(left - 4, py(y_mid), left, py(y_mid), axis);
+  img.text(left + 6, 8, "log scale", axis);
+  img.text(left, h - bottom + 8, "0", axis);
+  const std::string steps = number(x_max) + " steps";
+  img.text(w - right - PngImage::text_width(steps), h - bottom + 8, steps, axis);
+  int legend_y = 8;
+  for (const Series* s : {&train, &test}) {
+    for (std::size_t i = 1; i < s->x.size(); ++i)
+      img.line(px(s->x[i - 1]), py(s->y[i - 1]), px(s->x[i]), py(s->y[i]), s->colour, 2);
+    for (std::size_t i = 0; i < s->x.size() && s == &test; ++i)
+      img.fill_circle(px(s->x[i]), py(s->y[i]), 3, s->colour);
+    img.fill_rect(w - 190, legend_y, 14, 8, s->colour);
+    img.text(w - 170, legend_y, s->label, axis);
+    legend_y += 14;
+  }
+  img.save(png_path);
+  return true;
+}
+
+}  // namespace ngsynth
