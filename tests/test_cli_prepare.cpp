@@ -13,7 +13,7 @@ namespace ngsynth {
 namespace {
 namespace fs = std::filesystem;
 
-std::string cli() { return std::string("'") + NGSYNTH_CLI + "'"; }
+std::string cli() { return "'" + std::string(NGSYNTH_CLI) + "'"; }
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
 // Lines of the output that carry the program's error prefix.

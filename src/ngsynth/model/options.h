@@ -50,12 +50,12 @@ struct TrainOptions {
   int batch_size              = 16;     // events per step
   double lr                   = 1e-3;
   double lr_final             = 1e-5;   // exponential decay reaches this at max_steps
-  int64_t max_steps           = 8000;   // about an hour on 2 CPU cores
+  int64_t max_steps           = 20000;  // about an hour on 2 CPU cores
   double max_minutes          = 0;      // 0 = no time limit
   double beta_max             = 0.003;  // KL weight after warm-up
   double beta_start           = 0.1;    // fraction of max_steps with beta = 0
   double beta_warmup          = 0.5;    // fraction of max_steps to reach beta_max
-  int eval_every              = 250;    // steps between test-split evaluations
+  int eval_every              = 500;    // steps between test-split evaluations
   int patience                = 8;      // evaluations without improvement before stopping
   double checkpoint_minutes   = 2.0;    // at most this much work is lost to a kill
   int threads                 = 0;      // 0 = all cores
