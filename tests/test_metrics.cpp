@@ -32,6 +32,8 @@ TEST(Evaluate, ReportsEveryClassOfTheSplit) {
   EXPECT_EQ(r.overall.count, 4);  // events 3 and 7 of each class
   EXPECT_GT(r.overall.mss, 0);
   EXPECT_GT(r.overall.lsd, 0);
+  EXPECT_GT(r.overall.mss_floor, 0);  // two noise seeds never decode identically
+  EXPECT_GT(r.to_json()["overall"]["mss_noise_floor"].get<double>(), 0);
   EXPECT_NE(r.table().find("class1"), std::string::npos);
   EXPECT_EQ(r.to_json()["overall"]["count"], 4);
   // Same seed, same numbers.

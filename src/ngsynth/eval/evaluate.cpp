@@ -42,8 +42,10 @@ EvalResult evaluate(GrainVae& vae, const std::vector<std::string>& model_classes
   const bool was_training = vae->is_training();
   vae->eval();
   at::Generator gen = make_generator(seed);
+  at::Generator other_gen = make_generator(seed + 1);
   Batcher batches(data, indices, batch_size, seed);
   std::vector<double> mss_sum(data.classes.size(), 0), lsd_sum(data.classes.size(), 0);
+  std::vector<double> floor_sum(data.classes.size(), 0);
   std::vector<int> count(data.classes.size(), 0);
   std::size_t pos = 0;
   for (std::size_t k = 0; k < batches.chunk_count(); ++k) {
@@ -54,11 +56,14 @@ EvalResult evaluate(GrainVae& vae, const std::vector<std::string>& model_classes
       labels[i] = class_map[labels[i].item<int64_t>()];
     Posterior p = vae->encode(audio);
     torch::Tensor recon = vae->decode(p.mu, labels.to(device), gen);
+    torch::Tensor other = vae->decode(p.mu, labels.to(device), other_gen);
     ItemMetrics m = item_metrics(audio, recon, o);
+    ItemMetrics floor = item_metrics(other, recon, o);
     for (int64_t i = 0; i < audio.size(0); ++i, ++pos) {
       const int c = data.entries[indices[pos]].class_index;
       mss_sum[c] += m.mss[i].item<double>();
       lsd_sum[c] += m.lsd[i].item<double>();
+      floor_sum[c] += floor.mss[i].item<double>();
       ++count[c];
     }
   }
@@ -68,19 +73,23 @@ EvalResult evaluate(GrainVae& vae, const std::vector<std::string>& model_classes
   r.overall.name = "all";
   for (std::size_t c = 0; c < data.classes.size(); ++c) {
     if (count[c] == 0) continue;
-    r.classes.push_back({data.classes[c], count[c], mss_sum[c] / count[c], lsd_sum[c] / count[c]});
+    r.classes.push_back({data.classes[c], count[c], mss_sum[c] / count[c], lsd_sum[c] / count[c],
+                         floor_sum[c] / count[c]});
     r.overall.count += count[c];
     r.overall.mss += mss_sum[c];
     r.overall.lsd += lsd_sum[c];
+    r.overall.mss_floor += floor_sum[c];
   }
   r.overall.mss /= r.overall.count;
   r.overall.lsd /= r.overall.count;
+  r.overall.mss_floor /= r.overall.count;
   return r;
 }
 
 nlohmann::json EvalResult::to_json() const {
   auto row = [](const EvalRow& r) {
-    return nlohmann::json{{"count", r.count}, {"mss", r.mss}, {"lsd_db", r.lsd}};
+    return nlohmann::json{
+        {"count", r.count}, {"mss", r.mss}, {"lsd_db", r.lsd}, {"mss_noise_floor", r.mss_floor}};
   };
   nlohmann::json j = {{"overall", row(overall)}, {"classes", nlohmann::json::object()}};
   for (const auto& r : classes) j["classes"][r.name] = row(r);
@@ -90,11 +99,12 @@ nlohmann::json EvalResult::to_json() const {
 std::string EvalResult::table() const {
   std::string out;
   char line[128];
-  std::snprintf(line, sizeof line, "%-10s %6s %10s %10s\n", "class", "events", "mss", "lsd (dB)");
+  std::snprintf(line, sizeof line, "%-10s %6s %10s %10s %12s\n", "class", "events", "mss",
+                "lsd (dB)", "noise floor");
   out += line;
   auto add = [&](const EvalRow& r) {
-    std::snprintf(line, sizeof line, "%-10s %6d %10.4f %10.2f\n", r.name.c_str(), r.count, r.mss,
-                  r.lsd);
+    std::snprintf(line, sizeof line, "%-10s %6d %10.4f %10.2f %12.4f\n", r.name.c_str(), r.count,
+                  r.mss, r.lsd, r.mss_floor);
     out += line;
   };
   for (const auto& r : classes) add(r);

@@ -20,6 +20,7 @@ struct EvalRow {
   int count = 0;
   double mss = 0;
   double lsd = 0;
+  double mss_floor = 0;  // mss between two decodings that differ only in their noise seed
 };
 
 struct EvalResult {
