@@ -51,9 +51,7 @@ EvalResult evaluate(GrainVae& vae, const std::vector<std::string>& model_classes
   for (std::size_t k = 0; k < batches.chunk_count(); ++k) {
     Batch b = batches.chunk(k);
     torch::Tensor audio = b.audio.to(device);
-    torch::Tensor labels = b.labels.clone();
-    for (int64_t i = 0; i < labels.size(0); ++i)
-      labels[i] = class_map[labels[i].item<int64_t>()];
+    torch::Tensor labels = map_labels(b.labels, class_map);
     Posterior p = vae->encode(audio);
     torch::Tensor recon = vae->decode(p.mu, labels.to(device), gen);
     torch::Tensor other = vae->decode(p.mu, labels.to(device), other_gen);

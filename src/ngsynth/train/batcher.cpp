@@ -9,6 +9,10 @@
 
 namespace ngsynth {
 
+torch::Tensor map_labels(const torch::Tensor& labels, const std::vector<int64_t>& map) {
+  return torch::tensor(map, torch::kLong).index_select(0, labels);
+}
+
 Batcher::Batcher(const Dataset& data, std::vector<std::size_t> indices, int batch_size,
                  uint64_t seed)
     : data_(data), indices_(std::move(indices)), batch_size_(batch_size), seed_(seed) {

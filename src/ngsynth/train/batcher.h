@@ -18,6 +18,9 @@ struct Batch {
   torch::Tensor labels;  // (B) int64 class indices
 };
 
+// Dataset class indices -> model class indices (map[i] is the model index of class i).
+torch::Tensor map_labels(const torch::Tensor& labels, const std::vector<int64_t>& map);
+
 class Batcher {
  public:
   Batcher(const Dataset& data, std::vector<std::size_t> indices, int batch_size, uint64_t seed);

@@ -101,8 +101,7 @@ StepLoss Trainer::step() {
     static_cast<torch::optim::AdamOptions&>(group.options()).lr(l.lr);
 
   Batch batch = batches_->at_step(state_.step);
-  for (int64_t i = 0; i < batch.labels.size(0); ++i)
-    batch.labels[i] = class_map_[batch.labels[i].item<int64_t>()];
+  batch.labels = map_labels(batch.labels, class_map_);
   at::Generator gen = make_generator(mix_seed(o.seed, static_cast<uint64_t>(state_.step)));
   torch::Tensor audio = batch.audio.to(device_);
   GrainVaeOutput out = vae_->forward(audio, batch.labels.to(device_), gen);
