@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job on the default data, on a fresh Debian 12 machine: installs the
 # dependencies, builds, imports every Hydrogen kit of the hydrogen-drumkits package,
-# trains the fast preset (MINUTES, default 10; 60 gives the README's figures), exports
-# the model, reconstructs a few test-split sounds and evaluates the test split.
+# trains the grain VAE with the fast preset (MINUTES, default 10; 60 gives the README's
+# figures), then the event VAE on its latents (EVENT_MINUTES, default 5), exports the
+# model, resynthesises a few test-split sounds, samples new hits of every class, draws
+# the latent map and evaluates the test split.
 # Everything lands in ./out (OUT=... to change). Re-running resumes the training.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +13,7 @@ scripts/build.sh
 ng=build/bin/ngsynth
 out=${OUT:-out}
 minutes=${MINUTES:-10}
+event_minutes=${EVENT_MINUTES:-5}
 mkdir -p "$out/reconstructions"
 
 [ -f "$out/drums.ngd" ] || $ng prepare /usr/share/hydrogen/data/drumkits -o "$out/drums.ngd"
@@ -19,7 +22,15 @@ if [ -f "$out/run/checkpoint.ngc" ]; then
 else
   $ng train --data "$out/drums.ngd" -o "$out/run" --preset fast --max-minutes "$minutes"
 fi
-$ng export "$out/run" -o "$out/drums.ngs"
+$ng export "$out/run" -o "$out/grain.ngs"
+if [ -f "$out/event-run/checkpoint.ngc" ]; then
+  $ng train --stage temporal --data "$out/drums.ngd" -o "$out/event-run" --resume \
+    --max-minutes "$event_minutes"
+else
+  $ng train --stage temporal --model "$out/grain.ngs" --data "$out/drums.ngd" \
+    -o "$out/event-run" --max-minutes "$event_minutes"
+fi
+$ng export "$out/event-run" -o "$out/drums.ngs"
 
 # A few test-split sounds, one per class where possible, from the manifest.
 python3 - "$out/drums.manifest.json" > "$out/reconstructions/list.txt" <<'PY' || true
@@ -32,7 +43,10 @@ PY
 while IFS=$'\t' read -r cls path; do
   [ -n "$path" ] || continue
   cp "$path" "$out/reconstructions/${cls}_original.${path##*.}"
-  $ng reconstruct --model "$out/drums.ngs" "$path" -o "$out/reconstructions/${cls}_ngsynth.wav"
+  $ng resynth --model "$out/drums.ngs" "$path" -o "$out/reconstructions/${cls}_ngsynth.wav"
 done < "$out/reconstructions/list.txt"
+$ng sample --model "$out/drums.ngs" -n 4 -o "$out/samples"
+$ng map --model "$out/drums.ngs" -o "$out/map.png"
 $ng eval --model "$out/drums.ngs" --data "$out/drums.ngd" --json "$out/eval.json"
-echo "done: model $out/drums.ngs, sounds in $out/reconstructions, metrics in $out/eval.json"
+echo "done: model $out/drums.ngs, resyntheses in $out/reconstructions, new hits in" \
+  "$out/samples, latent map $out/map.png, metrics in $out/eval.json"

@@ -16,8 +16,9 @@ namespace ngsynth {
 namespace {
 namespace fs = std::filesystem;
 
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
-std::string cli() { return q(NGSYNTH_CLI); }
+using test::cli;
+using test::expect_cli_error;
+std::string q(const fs::path& p) { return test::quote(p); }
 
 // Small settings so that a real training run takes seconds.
 const std::string kTinyModel =
@@ -43,16 +44,6 @@ class CliTest : public ::testing::Test {
   static fs::path model() { return dir_->path() / "he.ngs"; }
   static fs::path out(const std::string& name) { return dir_->path() / name; }
 
-  // Runs the program, expects failure with one error line containing `needle`.
-  static void expect_error(const std::string& args, const std::string& needle) {
-    const auto r = test::run_command(cli() + " " + args);
-    EXPECT_NE(r.exit_code, 0) << args << "\n" << r.output;
-    EXPECT_NE(r.output.find("ngsynth: error: "), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find(needle), std::string::npos) << "wanted '" << needle << "' in\n"
-                                                        << r.output;
-    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
-  }
-
   static test::ScratchDir* dir_;
   static fs::path kit_;
 };
@@ -60,7 +51,7 @@ test::ScratchDir* CliTest::dir_ = nullptr;
 fs::path CliTest::kit_;
 
 TEST_F(CliTest, TrainExportReconstructEvalOnRealSounds) {
-  LoadedModel m = load_model(model());
+  Model m = load_model(model());
   EXPECT_EQ(m.info.training["steps"], 6);
   EXPECT_EQ(m.info.grain.z_dim, 8);
   EXPECT_FALSE(m.info.classes.empty());
@@ -92,27 +83,27 @@ TEST_F(CliTest, ResumeContinuesTheRun) {
 }
 
 TEST_F(CliTest, BadInputGetsOneClearLine) {
-  expect_error("train --data " + q(out("nothing.ngd")) + " -o " + q(out("r2")),
+  expect_cli_error("train --data " + q(out("nothing.ngd")) + " -o " + q(out("r2")),
                "nothing.ngd: no such file");
-  expect_error("train --data " + q(data()) + " -o " + q(run()), "--resume");
-  expect_error("train --data " + q(data()) + " -o " + q(out("r3")) + " --set no_such=1",
+  expect_cli_error("train --data " + q(data()) + " -o " + q(run()), "--resume");
+  expect_cli_error("train --data " + q(data()) + " -o " + q(out("r3")) + " --set no_such=1",
                "no_such");
-  expect_error("train --data " + q(data()) + " -o " + q(out("r4")) + " --set grain=1000",
+  expect_cli_error("train --data " + q(data()) + " -o " + q(out("r4")) + " --set grain=1000",
                "grain");
-  expect_error("reconstruct --model " + q(data()) + " " + q(kit_ / "PowR_BD_1.flac") + " -o " +
+  expect_cli_error("reconstruct --model " + q(data()) + " " + q(kit_ / "PowR_BD_1.flac") + " -o " +
                    q(out("x.wav")),
                "not an ngsynth model file");
-  expect_error("reconstruct --model " + q(model()) + " " + q(kit_ / "nope.flac") + " -o " +
+  expect_cli_error("reconstruct --model " + q(model()) + " " + q(kit_ / "nope.flac") + " -o " +
                    q(out("x.wav")),
                "nope.flac");
-  expect_error("reconstruct --model " + q(model()) + " " + q(kit_ / "PowR_BD_1.flac") +
+  expect_cli_error("reconstruct --model " + q(model()) + " " + q(kit_ / "PowR_BD_1.flac") +
                    " --class cowbell -o " + q(out("x.wav")),
                "unknown class 'cowbell'");
-  expect_error("export " + q(out("empty")) + " -o " + q(out("m.ngs")), "no checkpoint");
-  expect_error("eval --model " + q(model()) + " --data " + q(kit_ / "drumkit.xml"),
+  expect_cli_error("export " + q(out("empty")) + " -o " + q(out("m.ngs")), "no checkpoint");
+  expect_cli_error("eval --model " + q(model()) + " --data " + q(kit_ / "drumkit.xml"),
                "drumkit.xml");
   if (!torch::cuda::is_available())
-    expect_error("train --data " + q(data()) + " -o " + q(out("r5")) + " --device cuda",
+    expect_cli_error("train --data " + q(data()) + " -o " + q(out("r5")) + " --device cuda",
                  "no CUDA GPU");
   EXPECT_FALSE(fs::exists(out("x.wav")));
 }

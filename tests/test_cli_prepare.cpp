@@ -13,8 +13,8 @@ namespace ngsynth {
 namespace {
 namespace fs = std::filesystem;
 
-std::string cli() { return "'" + std::string(NGSYNTH_CLI) + "'"; }
-std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+using test::cli;
+std::string quoted(const fs::path& p) { return test::quote(p); }
 
 // Lines of the output that carry the program's error prefix.
 std::vector<std::string> error_lines(const std::string& output) {

@@ -5,6 +5,7 @@
 
 #include "model_test_util.h"
 #include "ngsynth/synth/autoencode.h"
+#include "ngsynth/synth/render.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {

@@ -17,7 +17,12 @@ class ModelFileTest : public ::testing::Test {
   void SetUp() override {
     torch::manual_seed(4);
     vae_ = GrainVae(test::tiny_grain_options());
-    save_model(path(), {vae_->options(), {"kick", "snare"}, {{"steps", 12}}}, vae_);
+    Model m;
+    m.info.grain = vae_->options();
+    m.info.classes = {"kick", "snare"};
+    m.info.training = {{"steps", 12}};
+    m.vae = vae_;
+    save_model(path(), m);
   }
   fs::path path() const { return dir_ / "m.ngs"; }
   std::string error_loading(const fs::path& p) {
@@ -34,7 +39,7 @@ class ModelFileTest : public ::testing::Test {
 };
 
 TEST_F(ModelFileTest, RoundTripDecodesTheSame) {
-  LoadedModel m = load_model(path());
+  Model m = load_model(path());
   EXPECT_EQ(m.info.classes, (std::vector<std::string>{"kick", "snare"}));
   EXPECT_EQ(m.info.grain.grain, 256);
   EXPECT_EQ(m.info.training["steps"], 12);
@@ -44,6 +49,49 @@ TEST_F(ModelFileTest, RoundTripDecodesTheSame) {
   at::Generator g1 = make_generator(3), g2 = make_generator(3);
   EXPECT_TRUE(torch::equal(vae_->decode(z, torch::tensor({1}), g1),
                            m.vae->decode(z, torch::tensor({1}), g2)));
+}
+
+// The event level and the latent map travel in the same file and come back identical.
+TEST_F(ModelFileTest, EventLevelAndLatentMapRoundTrip) {
+  Model m;
+  m.info.grain = vae_->options();
+  m.info.classes = {"kick", "snare"};
+  m.vae = vae_;
+  EventOptions eo;
+  eo.hidden = 16;
+  eo.embed_dim = 4;
+  eo.rnn = "lstm";
+  m.info.event = eo;
+  m.event = make_event_vae(eo, m.info.grain);
+  m.event->set_latent_stats(torch::full({8}, 0.5), torch::full({8}, 2.0));
+  std::vector<float> latents(40 * 8);
+  for (std::size_t i = 0; i < latents.size(); ++i) latents[i] = std::sin(0.37f * i) * (i % 8);
+  m.info.map = fit_latent_map(latents.data(), 40, 8, std::vector<int>(40, 1), 100, 3);
+  save_model(dir_ / "full.ngs", m);
+
+  Model back = load_model(dir_ / "full.ngs");
+  ASSERT_TRUE(back.has_event());
+  EXPECT_EQ(back.event->options().rnn, "lstm");
+  EXPECT_EQ(back.info.map.n_points(), 40u);
+  EXPECT_EQ(back.info.map.xy, m.info.map.xy);
+  EXPECT_EQ(back.info.map.basis, m.info.map.basis);
+  torch::NoGradGuard no_grad;
+  torch::Tensor e = torch::randn({2, 4});
+  m.event->eval();
+  EXPECT_TRUE(torch::equal(m.event->decode(e, torch::tensor({0, 1}), 5),
+                           back.event->decode(e, torch::tensor({0, 1}), 5)));
+}
+
+TEST_F(ModelFileTest, AGrainOnlyModelSaysHowToGetAnEventLevel) {
+  Model m = load_model(path());
+  EXPECT_FALSE(m.has_event());
+  try {
+    m.require_event();
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--stage temporal"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(m.require_map(), Error);
 }
 
 TEST_F(ModelFileTest, TruncatedFileIsNamed) {

@@ -1,8 +1,10 @@
 #include "test_support.h"
 
+#include <gtest/gtest.h>
 #include <sndfile.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -50,5 +52,18 @@ void write_test_wav(const fs::path& path, const std::vector<float>& samples, int
 }
 
 fs::path drumkits_dir() { return NGSYNTH_DRUMKITS; }
+
+std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+
+std::string cli() { return quote(NGSYNTH_CLI); }
+
+void expect_cli_error(const std::string& args, const std::string& needle) {
+  const auto r = run_command(cli() + " " + args);
+  EXPECT_NE(r.exit_code, 0) << args << "\n" << r.output;
+  EXPECT_NE(r.output.find("ngsynth: error: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(needle), std::string::npos) << "wanted '" << needle << "' in\n"
+                                                      << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
 
 }  // namespace ngsynth::test

@@ -34,4 +34,12 @@ void write_test_wav(const std::filesystem::path& path, const std::vector<float>&
 // The Hydrogen kits folder installed by scripts/setup.sh.
 std::filesystem::path drumkits_dir();
 
+// A path in single quotes, for shell command lines.
+std::string quote(const std::filesystem::path& p);
+// The built `ngsynth` program, quoted.
+std::string cli();
+// Runs `ngsynth ARGS` and expects a non-zero exit with exactly one output line, the error
+// line "ngsynth: error: ..." containing `needle` (GoogleTest failures otherwise).
+void expect_cli_error(const std::string& args, const std::string& needle);
+
 }  // namespace ngsynth::test

@@ -7,6 +7,7 @@
 
 #include "model_test_util.h"
 #include "ngsynth/model/device.h"
+#include "ngsynth/train/export.h"
 #include "ngsynth/train/schedule.h"
 #include "ngsynth/util/error.h"
 
@@ -146,6 +147,96 @@ TEST_F(TrainerTest, RejectsADatasetOfAnotherRate) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("tiny.ngd"), std::string::npos) << e.what();
   }
+}
+
+// The temporal and joint stages start from a grain model trained here.
+class EventStageTest : public TrainerTest {
+ protected:
+  void SetUp() override {
+    TrainerTest::SetUp();
+    train_.max_steps = 10;
+    Trainer(data_, data_path(), dir_ / "grain", grain_, train_, torch::kCPU).run(nullptr, true);
+    base_ = export_run(dir_ / "grain", false, std::nullopt).model;
+    event_.hidden = 32;
+    event_.embed_dim = 4;
+    train_.max_steps = 40;
+    train_.lr = 3e-3;
+  }
+  Trainer temporal(const fs::path& run) {
+    return Trainer(data_, data_path(), run, "temporal", base_, dir_ / "grain.ngs", event_,
+                   train_, torch::kCPU);
+  }
+  Model base_;
+  EventOptions event_;
+};
+
+TEST_F(EventStageTest, TemporalStageLearnsTheLatentSeriesWithTheGrainVaeFrozen) {
+  train_.max_steps = 1000;  // a constant learning rate over the steps below
+  train_.lr_final = train_.lr;
+  Trainer t = temporal(run_dir());
+  const auto grain_before = module_bytes(*t.model());
+  auto mean_recon = [&](int steps) {
+    double sum = 0;
+    for (int i = 0; i < steps; ++i) sum += t.step().recon;
+    return sum / steps;
+  };
+  const double first = mean_recon(5);
+  for (int i = 0; i < 60; ++i) t.step();
+  EXPECT_LT(mean_recon(5), first * 0.7);  // the training events' latent MSE falls
+  EXPECT_EQ(module_bytes(*t.model()), grain_before);  // frozen
+  EXPECT_EQ(t.trainable_parameters(), count_parameters(*t.event_model()));
+}
+
+TEST_F(EventStageTest, TemporalRunLogsKlPerEventAndActiveDimensions) {
+  TrainSummary s = temporal(run_dir()).run(nullptr, true);
+  EXPECT_EQ(s.steps, 40);
+  std::ifstream log(run_dir() / "log.jsonl");
+  int tests = 0;
+  for (std::string line; std::getline(log, line);) {
+    auto j = nlohmann::json::parse(line);
+    if (j["kind"] != "test") continue;
+    ++tests;
+    EXPECT_GE(j["kl_per_event"].get<double>(), 0.0);
+    EXPECT_GE(j["active_dims"].get<int>(), 0);
+    EXPECT_LE(j["active_dims"].get<int>(), 4);
+    EXPECT_TRUE(j.contains("latent_mse"));
+  }
+  EXPECT_EQ(tests, 4);
+  Model m = export_run(run_dir(), false, std::nullopt).model;
+  ASSERT_TRUE(m.has_event());
+  EXPECT_EQ(m.info.training["stage"], "temporal");
+}
+
+TEST_F(EventStageTest, TemporalResumeReproducesTheNextLossesExactly) {
+  std::vector<double> expected;
+  {
+    Trainer t = temporal(run_dir());
+    for (int i = 0; i < 3; ++i) t.step();
+    t.save(run_dir() / "checkpoint.ngc");
+    for (int i = 0; i < 3; ++i) expected.push_back(t.step().total);
+  }
+  Trainer resumed = Trainer::resume(data_, data_path(), run_dir(), torch::kCPU, {}, {});
+  EXPECT_EQ(resumed.state().stage, "temporal");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(resumed.step().total, expected[i]) << "step " << 4 + i;
+}
+
+// Joint fine-tuning changes both levels and needs a model with an event level.
+TEST_F(EventStageTest, JointStageTrainsBothLevels) {
+  EXPECT_THROW(Trainer(data_, data_path(), dir_ / "j0", "joint", base_, dir_ / "grain.ngs",
+                       event_, train_, torch::kCPU),
+               Error);
+  train_.max_steps = 5;
+  temporal(run_dir()).run(nullptr, true);
+  Model two_levels = export_run(run_dir(), false, std::nullopt).model;
+  Trainer j(data_, data_path(), dir_ / "joint", "joint", two_levels, dir_ / "two.ngs", event_,
+            train_, torch::kCPU);
+  const auto grain_before = module_bytes(*j.model());
+  const auto event_before = module_bytes(*j.event_model());
+  TrainSummary s = j.run(nullptr, true);
+  EXPECT_EQ(s.steps, 5);
+  EXPECT_NE(module_bytes(*j.model()), grain_before);
+  EXPECT_NE(module_bytes(*j.event_model()), event_before);
+  EXPECT_EQ(export_run(dir_ / "joint", true, std::nullopt).model.info.training["stage"], "joint");
 }
 
 }  // namespace

@@ -14,27 +14,47 @@ Run add_eval(CLI::App& app) {
   struct Args {
     std::string model, data, json, split = "test", device = "cpu";
     uint64_t seed = 1234;
+    bool event_path = false;
   };
   auto a = std::make_shared<Args>();
   app.footer(
       "Auto-encode every event of a dataset split and report, per class and overall, the\n"
       "multi-scale spectral distance (mss, the training distance) and the log-spectral\n"
-      "distance in dB (lsd); both are defined in the README. Lower is better.");
+      "distance in dB (lsd); both are defined in the README. Lower is better. For a model\n"
+      "with an event level, also reports its latent MSE, KL per event and active embedding\n"
+      "dimensions; --event-path scores events that went through the event level too.");
   app.add_option("--model", a->model, "Model file (.ngs)")->required();
   app.add_option("--data", a->data, "Dataset file from `ngsynth prepare`")->required();
   app.add_option("--json", a->json, "Also write the results to this JSON file");
   app.add_option("--split", a->split, "test or train")->check(CLI::IsMember({"test", "train"}));
   app.add_option("--seed", a->seed, "Noise seed of the decoder");
   app.add_option("--device", a->device, "cpu, or cuda on a CUDA build");
+  app.add_flag("--event-path", a->event_path,
+               "Decode through the event level (embedding mean) as well");
   return [a] {
     const torch::Device device = parse_device(a->device);
-    LoadedModel m = load_model(a->model, device);
+    Model m = load_model(a->model, device);
     const Dataset data = load_dataset(a->data);
     const Split split = a->split == "test" ? Split::test : Split::train;
-    EvalResult r = evaluate(m.vae, m.info.classes, data, split, device, a->seed);
+    EventVae* event = a->event_path ? &m.require_event() : nullptr;
+    EvalResult r = evaluate(m.vae, m.info.classes, data, split, device, a->seed, 16, event);
     std::printf("%s", r.table().c_str());
+    std::optional<EventStats> stats;
+    if (m.has_event()) {
+      const auto idx = data.indices(split);
+      const auto map = map_classes(m.info.classes, data.classes, m.info.grain.conditional);
+      torch::Tensor labels = torch::empty({static_cast<int64_t>(idx.size())}, torch::kLong);
+      for (std::size_t i = 0; i < idx.size(); ++i) labels[i] = map[data.entries[idx[i]].class_index];
+      stats = event_statistics(m.event, encode_events(m.vae, data, idx, device), labels);
+      std::printf("event level: latent mse %.4f, KL %.2f nats per event, %lld of %lld embedding "
+                  "dimensions active\n",
+                  stats->latent_mse, stats->kl_per_event, (long long)stats->active_dims,
+                  (long long)stats->embed_dim);
+    }
     if (!a->json.empty()) {
       nlohmann::json j = r.to_json();
+      if (stats) j["event_level"] = stats->to_json();
+      j["event_path"] = a->event_path;
       j["model"] = a->model;
       j["data"] = a->data;
       j["split"] = a->split;

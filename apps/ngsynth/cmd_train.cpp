@@ -1,10 +1,13 @@
-// ngsynth train: trains the grain VAE of a dataset into a run folder, resumable.
+// ngsynth train: trains a stage of a model (grain VAE, event VAE, or both) into a run
+// folder, resumable.
 #include <csignal>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include <algorithm>
+
 #include "ngsynth/data/dataset.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/train/trainer.h"
@@ -17,7 +20,7 @@ std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
 
 struct TrainArgs {
-  std::string data, run, preset = "fast", device = "cpu";
+  std::string data, run, preset, device = "cpu", stage = "grain", model;
   std::optional<int64_t> max_steps;
   std::optional<double> max_minutes;
   std::optional<uint64_t> seed;
@@ -26,21 +29,43 @@ struct TrainArgs {
   bool resume = false, quiet = false;
 };
 
-// Preset, then --set overrides (each key belongs to the grain or the train options).
-Preset build_options(const TrainArgs& a) {
-  Preset p = make_preset(a.preset);
-  nlohmann::json g = p.grain, t = p.train;
+// The options of the stage: the preset's, then --set overrides (each key belongs to the
+// model options of the stage, grain or event, or to its training options).
+struct StageOptions {
+  GrainOptions grain;
+  EventOptions event;
+  TrainOptions train;
+};
+
+StageOptions build_options(const TrainArgs& a, const std::string& preset) {
+  const Preset p = make_preset(preset);
+  const bool grain_stage = a.stage == "grain";
+  nlohmann::json model = grain_stage ? nlohmann::json(p.grain) : nlohmann::json(p.event);
+  nlohmann::json t = p.train_for(a.stage);
   for (const auto& kv : a.set) {
     const std::string key = kv.substr(0, kv.find('='));
-    apply_overrides(g.contains(key) ? g : t, {kv});
+    apply_overrides(model.contains(key) ? model : t, {kv});
   }
-  p.grain = g.get<GrainOptions>();
-  p.train = t.get<TrainOptions>();
-  if (a.max_steps) p.train.max_steps = *a.max_steps;
-  if (a.max_minutes) p.train.max_minutes = *a.max_minutes;
-  if (a.seed) p.train.seed = *a.seed;
-  if (a.threads) p.train.threads = *a.threads;
-  return p;
+  StageOptions o;
+  if (grain_stage) o.grain = model.get<GrainOptions>();
+  else o.event = model.get<EventOptions>();
+  o.train = t.get<TrainOptions>();
+  if (a.max_steps) o.train.max_steps = *a.max_steps;
+  if (a.max_minutes) o.train.max_minutes = *a.max_minutes;
+  if (a.seed) o.train.seed = *a.seed;
+  if (a.threads) o.train.threads = *a.threads;
+  return o;
+}
+
+// A temporal or joint stage takes the preset of the model it starts from, if it has one.
+std::string preset_for(const TrainArgs& a, const Model* base) {
+  if (!a.preset.empty()) return a.preset;
+  if (base) {
+    const auto& names = preset_names();
+    const std::string& p = base->info.grain.preset;
+    if (std::find(names.begin(), names.end(), p) != names.end()) return p;
+  }
+  return "fast";
 }
 
 }  // namespace
@@ -48,13 +73,24 @@ Preset build_options(const TrainArgs& a) {
 Run add_train(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
   app.footer(
-      "Train the grain VAE on a dataset made by `ngsynth prepare`. Progress goes to stderr;\n"
-      "RUN/log.jsonl logs losses and test evaluations; RUN/checkpoint.ngc is written every\n"
-      "few minutes and on Ctrl-C, so `--resume` continues exactly where a run stopped.\n"
-      "Training stops at --max-steps, --max-minutes, or when the test loss stops improving.");
+      "Train a model on a dataset made by `ngsynth prepare`, one stage at a time:\n"
+      "  grain     the grain VAE (the default; start here)\n"
+      "  temporal  the event VAE over the grain latents of whole events, on a grain model\n"
+      "            given with --model; it makes `sample` and `morph` possible\n"
+      "  joint     fine-tunes both levels of a --model that has an event level\n"
+      "Export each stage with `ngsynth export RUN -o MODEL.ngs`. Progress goes to stderr;\n"
+      "RUN/log.jsonl logs losses and test evaluations (with the event KL and the active\n"
+      "embedding dimensions in the temporal stage); RUN/checkpoint.ngc is written every few\n"
+      "minutes and on Ctrl-C, so `--resume` continues exactly where a run stopped. Training\n"
+      "stops at --max-steps, --max-minutes, or when the test loss stops improving.\n"
+      "Example: ngsynth train --stage temporal --model drums.ngs --data drums.ngd -o runs/ev");
   app.add_option("--data", a->data, "Dataset file from `ngsynth prepare`")->required();
   app.add_option("-o,--output", a->run, "Run folder (created)")->required();
-  app.add_option("--preset", a->preset, "Settings preset: fast (CPU) or paper")
+  app.add_option("--stage", a->stage, "grain, temporal or joint")
+      ->check(CLI::IsMember(stage_names()));
+  app.add_option("--model", a->model, "Model file to start from (temporal and joint stages)");
+  app.add_option("--preset", a->preset,
+                 "Settings preset: fast (CPU) or paper (default: fast, or the --model's)")
       ->check(CLI::IsMember(preset_names()));
   app.add_option("--max-steps", a->max_steps, "Stop after this many steps in total");
   app.add_option("--max-minutes", a->max_minutes, "Stop after this many minutes of this call");
@@ -62,7 +98,9 @@ Run add_train(CLI::App& app) {
   app.add_option("--device", a->device, "cpu, or cuda on a CUDA build");
   app.add_option("--seed", a->seed, "Seed of weights, batches and noise");
   app.add_option("--threads", a->threads, "CPU threads (default: all cores)");
-  app.add_option("--set", a->set, "Override any option: --set z_dim=64 --set lr=5e-4");
+  app.add_option("--set", a->set,
+                 "Override any option of the stage: --set z_dim=64 --set lr=5e-4 "
+                 "(temporal: --set embed_dim=32 --set free_bits=0.2)");
   app.add_flag("-q,--quiet", a->quiet, "No progress lines");
   return [a] {
     const torch::Device device = parse_device(a->device);
@@ -74,18 +112,30 @@ Run add_train(CLI::App& app) {
         if (!a->set.empty()) throw Error("--set cannot change the options of a resumed run");
         return Trainer::resume(data, a->data, a->run, device, a->max_steps, a->max_minutes);
       }
-      Preset p = build_options(*a);
-      return Trainer(data, a->data, a->run, p.grain, p.train, device);
+      if (a->stage == "grain") {
+        if (!a->model.empty()) throw Error("--model is for the temporal and joint stages");
+        StageOptions o = build_options(*a, preset_for(*a, nullptr));
+        return Trainer(data, a->data, a->run, o.grain, o.train, device);
+      }
+      if (a->model.empty())
+        throw Error("the " + a->stage + " stage starts from a trained model: give --model");
+      Model base = load_model(a->model, device);
+      StageOptions o = build_options(*a, preset_for(*a, &base));
+      return Trainer(data, a->data, a->run, a->stage, base, a->model, o.event, o.train, device);
     }();
     const TrainState& s = trainer.state();
-    std::fprintf(stderr, "%s %s: %zu train / %zu test events, %zu classes, %lld parameters, %s\n",
-                 a->resume ? "resuming" : "training", a->run.c_str(),
+    std::fprintf(stderr,
+                 "%s %s (%s stage): %zu train / %zu test events, %zu classes, "
+                 "%lld trained parameters, %s\n",
+                 a->resume ? "resuming" : "training", a->run.c_str(), s.stage.c_str(),
                  data.indices(Split::train).size(), data.indices(Split::test).size(),
-                 data.classes.size(), (long long)count_parameters(*trainer.model()),
+                 data.classes.size(), (long long)trainer.trainable_parameters(),
                  a->resume ? ("from step " + std::to_string(s.step)).c_str() : "from scratch");
     TrainSummary sum = trainer.run(&g_stop, a->quiet);
-    std::printf("%s: %lld steps, %.1f min, best test mss %.4f at step %lld (%s)\n",
-                a->run.c_str(), (long long)sum.steps, sum.elapsed_s / 60, sum.best_test_loss,
+    std::printf("%s: %lld steps, %.1f min, best test %s %.4f at step %lld (%s)\n",
+                a->run.c_str(), (long long)sum.steps, sum.elapsed_s / 60,
+                s.stage == "temporal" ? "latent mse" : s.stage == "joint" ? "event-path mss" : "mss",
+                sum.best_test_loss,
                 (long long)sum.best_step, sum.stop_reason.c_str());
     return 0;
   };

@@ -13,8 +13,14 @@ using Run = std::function<int()>;
 Run add_prepare(CLI::App& app);
 Run add_train(CLI::App& app);
 Run add_export(CLI::App& app);
-Run add_reconstruct(CLI::App& app);
+Run add_resynth(CLI::App& app);
 Run add_eval(CLI::App& app);
 Run add_bench(CLI::App& app);
+Run add_sample(CLI::App& app);
+Run add_path(CLI::App& app);
+Run add_morph(CLI::App& app);
+Run add_stretch(CLI::App& app);
+Run add_blend(CLI::App& app);
+Run add_map(CLI::App& app);
 
 }  // namespace ngsynth::cli

@@ -14,10 +14,14 @@ int main(int argc, char** argv) {
       "ngsynth: train a neural granular synthesiser on your own library of short sounds,\n"
       "then play it. Typical session:\n"
       "  ngsynth prepare /usr/share/hydrogen/data/drumkits -o drums.ngd\n"
-      "  ngsynth train --data drums.ngd -o runs/drums --max-minutes 60\n"
-      "  ngsynth export runs/drums -o drums.ngs\n"
-      "  ngsynth reconstruct --model drums.ngs kick.wav -o kick_ngs.wav\n"
-      "  ngsynth eval --model drums.ngs --data drums.ngd",
+      "  ngsynth train --data drums.ngd -o runs/grain --max-minutes 60\n"
+      "  ngsynth export runs/grain -o grain.ngs\n"
+      "  ngsynth train --stage temporal --model grain.ngs --data drums.ngd -o runs/event\n"
+      "  ngsynth export runs/event -o drums.ngs\n"
+      "  ngsynth sample --model drums.ngs --class snare -n 8 -o samples/\n"
+      "  ngsynth resynth --model drums.ngs voice.wav --class kick -o voice_kick.wav\n"
+      "  ngsynth map --model drums.ngs -o map.png\n"
+      "Each subcommand explains itself: ngsynth SUBCOMMAND --help",
       "ngsynth"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "ngsynth 0.1.0");
@@ -26,6 +30,7 @@ int main(int argc, char** argv) {
   auto add = [&](const char* name, const char* help, auto adder) {
     CLI::App* sub = app.add_subcommand(name, help);
     runs[sub] = adder(*sub);
+    return sub;
   };
   add("prepare", "Import sound folders or Hydrogen drumkits into a dataset file",
       ngsynth::cli::add_prepare);
@@ -33,15 +38,25 @@ int main(int argc, char** argv) {
       ngsynth::cli::add_train);
   add("export", "Write a trained run as one self-describing model file (.ngs)",
       ngsynth::cli::add_export);
-  add("reconstruct", "Auto-encode a sound file with a model", ngsynth::cli::add_reconstruct);
   add("eval", "Test-split reconstruction metrics of a model on a dataset",
       ngsynth::cli::add_eval);
+  add("sample", "New events of a class from the event embedding", ngsynth::cli::add_sample);
+  add("path", "Free synthesis along a path in the grain latent space", ngsynth::cli::add_path);
+  add("resynth", "Resynthesise any sound in the model's style (alias: reconstruct)",
+      ngsynth::cli::add_resynth)->alias("reconstruct");
+  add("morph", "Events morphing between two sounds or classes", ngsynth::cli::add_morph);
+  add("stretch", "Time-stretch a sound without changing its pitch", ngsynth::cli::add_stretch);
+  add("blend", "Mix or crossfade two sounds in the latent space", ngsynth::cli::add_blend);
+  add("map", "Draw the latent map of a model (PNG or SVG)", ngsynth::cli::add_map);
   add("bench", "Measure training and synthesis speed", ngsynth::cli::add_bench);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // Bad options: one line naming the problem, like every other error.
+    std::fprintf(stderr, "ngsynth: error: %s (see --help)\n", e.what());
+    return e.get_exit_code();
   }
   try {
     for (auto* sub : app.get_subcommands()) return runs.at(sub)();

@@ -26,9 +26,45 @@ std::vector<int64_t> map_classes(const std::vector<std::string>& model_classes,
   return map;
 }
 
+torch::Tensor encode_events(GrainVae& vae, const Dataset& data,
+                            const std::vector<std::size_t>& indices, const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  const bool was_training = vae->is_training();
+  vae->eval();
+  Batcher chunks(data, indices, 64, 0);
+  std::vector<torch::Tensor> parts;
+  for (std::size_t k = 0; k < chunks.chunk_count(); ++k)
+    parts.push_back(vae->encode(chunks.chunk(k).audio.to(device)).mu);
+  if (was_training) vae->train();
+  return torch::cat(parts, 0);
+}
+
+EventStats event_statistics(EventVae& event, const torch::Tensor& latents,
+                            const torch::Tensor& labels) {
+  torch::NoGradGuard no_grad;
+  const bool was_training = event->is_training();
+  event->eval();
+  Posterior p = event->encode(latents);
+  torch::Tensor recon = event->decode(p.mu, labels.to(latents.device()), latents.size(1));
+  if (was_training) event->train();
+  EventStats s;
+  s.count = static_cast<int>(latents.size(0));
+  s.latent_mse =
+      (event->standardise(recon) - event->standardise(latents)).square().mean().item<double>();
+  s.kl_per_event = kl_per_dimension(p).sum().item<double>();
+  s.active_dims = active_dimensions(p.mu);
+  s.embed_dim = event->options().embed_dim;
+  return s;
+}
+
+nlohmann::json EventStats::to_json() const {
+  return {{"events", count}, {"latent_mse", latent_mse}, {"kl_per_event", kl_per_event},
+          {"active_dims", active_dims}, {"embed_dim", embed_dim}};
+}
+
 EvalResult evaluate(GrainVae& vae, const std::vector<std::string>& model_classes,
                     const Dataset& data, Split split, const torch::Device& device,
-                    uint64_t seed, int batch_size) {
+                    uint64_t seed, int batch_size, EventVae* event) {
   const GrainOptions& o = vae->options();
   if (data.sample_rate != o.sample_rate || data.event_length != o.event_length())
     throw Error("dataset has " + std::to_string(data.sample_rate) + " Hz events of " +
@@ -41,6 +77,8 @@ EvalResult evaluate(GrainVae& vae, const std::vector<std::string>& model_classes
   torch::NoGradGuard no_grad;
   const bool was_training = vae->is_training();
   vae->eval();
+  const bool event_was_training = event && (*event)->is_training();
+  if (event) (*event)->eval();
   at::Generator gen = make_generator(seed);
   at::Generator other_gen = make_generator(seed + 1);
   Batcher batches(data, indices, batch_size, seed);
@@ -52,9 +90,10 @@ EvalResult evaluate(GrainVae& vae, const std::vector<std::string>& model_classes
     Batch b = batches.chunk(k);
     torch::Tensor audio = b.audio.to(device);
     torch::Tensor labels = map_labels(b.labels, class_map);
-    Posterior p = vae->encode(audio);
-    torch::Tensor recon = vae->decode(p.mu, labels.to(device), gen);
-    torch::Tensor other = vae->decode(p.mu, labels.to(device), other_gen);
+    torch::Tensor z = vae->encode(audio).mu;
+    if (event) z = (*event)->decode((*event)->encode(z).mu, labels.to(device), z.size(1));
+    torch::Tensor recon = vae->decode(z, labels.to(device), gen);
+    torch::Tensor other = vae->decode(z, labels.to(device), other_gen);
     ItemMetrics m = item_metrics(audio, recon, o);
     ItemMetrics floor = item_metrics(other, recon, o);
     for (int64_t i = 0; i < audio.size(0); ++i, ++pos) {
@@ -66,6 +105,7 @@ EvalResult evaluate(GrainVae& vae, const std::vector<std::string>& model_classes
     }
   }
   if (was_training) vae->train();
+  if (event_was_training) (*event)->train();
 
   EvalResult r;
   r.overall.name = "all";

@@ -32,7 +32,7 @@ std::string number(double v) {
 bool plot_training_log(const std::filesystem::path& log_path,
                        const std::filesystem::path& png_path) {
   Series train{{}, {}, {70, 110, 200}, "training loss"};
-  Series test{{}, {}, {220, 90, 40}, "test mss"};
+  Series test{{}, {}, {220, 90, 40}, "test loss"};
   std::ifstream in(log_path);
   for (std::string line; std::getline(in, line);) {
     const auto j = nlohmann::json::parse(line, nullptr, false);
@@ -40,9 +40,9 @@ bool plot_training_log(const std::filesystem::path& log_path,
     if (j.value("kind", "") == "train" && j.contains("loss")) {
       train.x.push_back(j["step"].get<double>());
       train.y.push_back(j["loss"].get<double>());
-    } else if (j.value("kind", "") == "test" && j.contains("mss")) {
+    } else if (j.value("kind", "") == "test" && (j.contains("loss") || j.contains("mss"))) {
       test.x.push_back(j["step"].get<double>());
-      test.y.push_back(j["mss"].get<double>());
+      test.y.push_back(j.contains("loss") ? j["loss"].get<double>() : j["mss"].get<double>());
     }
   }
   if (train.x.size() + test.x.size() < 2) return false;

@@ -35,9 +35,15 @@ Posterior GrainVaeImpl::encode(const torch::Tensor& audio) {
 
 torch::Tensor GrainVaeImpl::one_hot(const torch::Tensor& labels, int64_t n_grains) const {
   if (!options_.conditional || options_.n_classes == 0) return {};
-  TORCH_CHECK(labels.defined() && labels.dim() == 1, "decode: class labels (batch) needed");
-  torch::Tensor oh = torch::one_hot(labels.to(torch::kLong), options_.n_classes)
-                         .to(torch::kFloat32);
+  torch::Tensor oh;
+  if (labels.defined() && labels.is_floating_point()) {  // class weights (a mix of classes)
+    TORCH_CHECK(labels.dim() == 2 && labels.size(1) == options_.n_classes,
+                "decode: class weights must be (batch, ", options_.n_classes, ")");
+    oh = labels.to(torch::kFloat32);
+  } else {
+    TORCH_CHECK(labels.defined() && labels.dim() == 1, "decode: class labels (batch) needed");
+    oh = torch::one_hot(labels.to(torch::kLong), options_.n_classes).to(torch::kFloat32);
+  }
   return oh.unsqueeze(1).expand({-1, n_grains, -1}).reshape({-1, options_.n_classes});
 }
 

@@ -31,7 +31,8 @@ class GrainVaeImpl : public torch::nn::Module {
 
   // audio: (B, T), T a whole number of hops past one grain -> posteriors (B, n, z_dim).
   Posterior encode(const torch::Tensor& audio);
-  // z: (B, n, z_dim); labels: (B) class indices (ignored when not conditional).
+  // z: (B, n, z_dim); labels: (B) int64 class indices, or (B, n_classes) float class
+  // weights (a mix of classes); ignored when the model is not conditional.
   torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& labels,
                        at::Generator& generator);
   // Encodes, samples z with the reparameterisation trick, decodes.

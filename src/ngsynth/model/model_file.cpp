@@ -30,7 +30,27 @@ void load_module_bytes(torch::nn::Module& module, const std::string& bytes,
   for (const auto& b : module.named_buffers()) check(b.key(), b.value());
 }
 
-void save_model(const std::filesystem::path& path, const ModelInfo& info, GrainVae& vae) {
+EventVae& Model::require_event() {
+  if (!has_event())
+    throw Error("the model has no event level: train one with `ngsynth train --stage "
+                "temporal --model MODEL.ngs` and export it");
+  return event;
+}
+
+const LatentMap& Model::require_map() const {
+  if (info.map.empty())
+    throw Error("the model file holds no latent map: export it again with this version of "
+                "ngsynth (`ngsynth export RUN -o MODEL.ngs`)");
+  return info.map;
+}
+
+EventVae make_event_vae(const EventOptions& o, const GrainOptions& g) {
+  return EventVae(o, g.z_dim, g.n_grains, g.conditional ? g.n_classes : 0);
+}
+
+// Blobs: grain weights, then event weights and latent-map points (empty when absent).
+void save_model(const std::filesystem::path& path, Model& m) {
+  const ModelInfo& info = m.info;
   Container c;
   c.header = {{"format", "ngsynth model"},
               {"format_version", kModelFormatVersion},
@@ -40,28 +60,55 @@ void save_model(const std::filesystem::path& path, const ModelInfo& info, GrainV
               {"classes", info.classes},
               {"options", info.grain},
               {"training", info.training},
-              {"parameters", count_parameters(*vae)}};
-  c.blobs.push_back(module_bytes(*vae));
+              {"parameters", count_parameters(*m.vae)}};
+  if (m.has_event()) {
+    c.header["event"] = m.event->options();
+    c.header["event_parameters"] = count_parameters(*m.event);
+  }
+  if (!info.map.empty()) c.header["latent_map"] = info.map;
+  c.blobs.push_back(module_bytes(*m.vae));
+  c.blobs.push_back(m.has_event() ? module_bytes(*m.event) : std::string());
+  c.blobs.push_back(info.map.empty() ? std::string() : points_bytes(info.map));
   write_container(path, kMagic, kModelFormatVersion, c);
 }
 
-LoadedModel load_model(const std::filesystem::path& path, const torch::Device& device) {
+Model load_model(const std::filesystem::path& path, const torch::Device& device) {
   Container c = read_container(path, kMagic, kModelFormatVersion, "model file");
-  LoadedModel m;
+  Model m;
   try {
     m.info.grain = c.header.at("options").get<GrainOptions>();
     m.info.classes = c.header.at("classes").get<std::vector<std::string>>();
     m.info.training = c.header.value("training", json::object());
+    if (c.header.contains("event")) m.info.event = c.header.at("event").get<EventOptions>();
+    if (c.header.contains("latent_map")) m.info.map = c.header.at("latent_map").get<LatentMap>();
   } catch (const json::exception& e) {
     fail_file(path, std::string("model header: ") + e.what());
   } catch (const Error& e) {
     fail_file(path, e.what());
   }
-  if (c.blobs.size() != 1) fail_file(path, "model file holds no weights");
+  // Files of the first layout hold the grain weights only.
+  if (c.blobs.empty() || (c.blobs.size() != 1 && c.blobs.size() != 3))
+    fail_file(path, "model file holds no weights");
   m.vae = GrainVae(m.info.grain);
   load_module_bytes(*m.vae, c.blobs[0], device, path);
   m.vae->to(device);
   m.vae->eval();
+  if (m.info.event) {
+    if (c.blobs.size() < 2 || c.blobs[1].empty()) fail_file(path, "event weights are missing");
+    m.event = make_event_vae(*m.info.event, m.info.grain);
+    load_module_bytes(*m.event, c.blobs[1], device, path);
+    m.event->to(device);
+    m.event->eval();
+  }
+  if (!m.info.map.empty()) {
+    if (m.info.map.z_dim != m.info.grain.z_dim)
+      fail_file(path, "latent map does not match the latent size");
+    try {
+      set_points_bytes(m.info.map, c.blobs.size() == 3 ? c.blobs[2] : std::string());
+    } catch (const Error& e) {
+      fail_file(path, e.what());
+    }
+  }
   return m;
 }
 

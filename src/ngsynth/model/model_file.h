@@ -1,18 +1,23 @@
 // The model file (.ngs): one self-describing, versioned file holding everything needed to
 // play a trained model: the options (sample rate, grain, hop, sizes), the class names, a
-// training summary, and the weights. Written atomically; loading a truncated, corrupt,
-// foreign or other-version file is a one-line error naming the file.
+// training summary, the grain VAE's weights, and, when trained, the event VAE and the
+// latent map (the PCA plane of the grain space, with the training grains projected on it).
+// Written atomically; loading a truncated, corrupt, foreign or other-version file is a
+// one-line error naming the file.
 #pragma once
 
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "ngsynth/model/event_vae.h"
 #include "ngsynth/model/grain_vae.h"
+#include "ngsynth/model/latent_map.h"
 #include "ngsynth/model/options.h"
 
 namespace ngsynth {
@@ -23,17 +28,28 @@ struct ModelInfo {
   GrainOptions grain;
   std::vector<std::string> classes;
   nlohmann::json training = nlohmann::json::object();  // steps, losses, dataset, ...
+  std::optional<EventOptions> event;                   // set when there is an event VAE
+  LatentMap map;                                       // empty when not computed
 };
 
-struct LoadedModel {
+struct Model {
   ModelInfo info;
   GrainVae vae{nullptr};
+  EventVae event{nullptr};  // null without an event level
+
+  bool has_event() const { return !event.is_empty(); }
+  // The event VAE; an Error telling how to train one when the model has none.
+  EventVae& require_event();
+  // The latent map; an Error telling how to make one when the model has none.
+  const LatentMap& require_map() const;
 };
 
-void save_model(const std::filesystem::path& path, const ModelInfo& info, GrainVae& vae);
+// An event VAE sized for a grain model (latent size, grains per event, classes).
+EventVae make_event_vae(const EventOptions& o, const GrainOptions& g);
+
+void save_model(const std::filesystem::path& path, Model& model);
 // The model is returned in eval mode on `device`.
-LoadedModel load_model(const std::filesystem::path& path,
-                       const torch::Device& device = torch::kCPU);
+Model load_model(const std::filesystem::path& path, const torch::Device& device = torch::kCPU);
 
 // Serialised parameters and buffers of a module (LibTorch archive bytes), and back.
 std::string module_bytes(torch::nn::Module& module);

@@ -84,6 +84,14 @@ void visit_train(TrainOptions& o, Visit&& v) {
   v("seed", o.seed);
 }
 
+template <typename Visit>
+void visit_event(EventOptions& o, Visit&& v) {
+  v("rnn", o.rnn);
+  v("hidden", o.hidden);
+  v("embed_dim", o.embed_dim);
+  v("free_bits", o.free_bits);
+}
+
 }  // namespace
 
 void GrainOptions::validate() const {
@@ -123,8 +131,46 @@ void TrainOptions::validate() const {
   require(threads >= 0, "threads", "must be >= 0");
 }
 
+void EventOptions::validate() const {
+  require(rnn == "gru" || rnn == "lstm", "rnn", "must be gru or lstm");
+  require(hidden > 0, "hidden", "must be > 0");
+  require(embed_dim > 0, "embed_dim", "must be > 0");
+  require(free_bits >= 0, "free_bits", "must be >= 0");
+}
+
+const TrainOptions& Preset::train_for(const std::string& stage) const {
+  if (stage == "grain") return train;
+  if (stage == "temporal") return temporal_train;
+  if (stage == "joint") return joint_train;
+  throw Error("unknown stage '" + stage + "' (valid: grain, temporal, joint)");
+}
+
+const std::vector<std::string>& stage_names() {
+  static const std::vector<std::string> names = {"grain", "temporal", "joint"};
+  return names;
+}
+
 Preset make_preset(const std::string& name) {
   Preset p;
+  // The event VAE trains on cached latent series: many cheap steps.
+  TrainOptions& et = p.temporal_train;
+  et.batch_size = 32;
+  et.lr = 1e-3;
+  et.lr_final = 1e-5;
+  et.max_steps = 6000;
+  et.beta_max = 0.01;  // the reference's event-level beta
+  et.beta_start = 0.02;
+  et.beta_warmup = 0.3;
+  et.eval_every = 250;
+  et.patience = 8;
+  // Joint fine-tuning starts from two trained levels: small steps, short.
+  TrainOptions& jt = p.joint_train;
+  jt.lr = 1e-4;
+  jt.lr_final = 1e-5;
+  jt.max_steps = 2000;
+  jt.beta_start = 0;
+  jt.beta_warmup = 0;
+  jt.eval_every = 250;
   if (name == "fast") {
     return p;  // the defaults above are the fast preset
   }
@@ -149,6 +195,17 @@ Preset make_preset(const std::string& name) {
     t.lr_final = 2e-6;
     t.max_steps = 300000;
     t.eval_every = 2000;
+    EventOptions& e = p.event;  // the reference's sizes
+    e.rnn = "lstm";
+    e.hidden = 512;
+    e.embed_dim = 256;
+    et.max_steps = 30000;
+    et.eval_every = 1000;
+    jt.batch_size = 24;
+    jt.lr = 2e-5;
+    jt.lr_final = 2e-6;
+    jt.max_steps = 20000;
+    jt.eval_every = 2000;
     return p;
   }
   std::string valid;
@@ -180,6 +237,17 @@ void to_json(json& j, const TrainOptions& o) {
 void from_json(const json& j, TrainOptions& o) {
   Reader r(j, "train");
   visit_train(o, r);
+  r.reject_unknown();
+}
+
+void to_json(json& j, const EventOptions& o) {
+  j = json::object();
+  visit_event(const_cast<EventOptions&>(o), [&](const char* k, auto& f) { j[k] = f; });
+}
+
+void from_json(const json& j, EventOptions& o) {
+  Reader r(j, "event");
+  visit_event(o, r);
   r.reject_unknown();
 }
 

@@ -64,9 +64,30 @@ struct TrainOptions {
   void validate() const;
 };
 
+// The event-level ("temporal") VAE over series of grain latents (Bitton et al. 2020,
+// sec. 3.2): per-step MLP + recurrent encoder to one embedding, recurrent decoder back.
+struct EventOptions {
+  std::string rnn             = "gru";  // "gru" or "lstm"
+  int hidden                  = 256;    // width of the MLPs and of the recurrent state
+  int embed_dim               = 64;     // event embedding
+  // Free bits (Kingma et al. 2016): each embedding dimension's batch-mean KL below this
+  // many nats costs nothing, so the encoder has no reason to collapse the embedding
+  // (the reference's event KL fell to ~0.07 nats and the class alone decided the output).
+  double free_bits            = 0.1;
+
+  void validate() const;
+};
+
+// A preset holds the settings of every stage: the grain VAE and its training, the event
+// VAE and its training ("temporal"), and the joint fine-tuning of both ("joint").
 struct Preset {
   GrainOptions grain;
   TrainOptions train;
+  EventOptions event;
+  TrainOptions temporal_train;
+  TrainOptions joint_train;
+  // The training options of a stage: "grain", "temporal" or "joint".
+  const TrainOptions& train_for(const std::string& stage) const;
 };
 
 // "fast" or "paper"; throws Error listing the valid names otherwise.
@@ -77,6 +98,11 @@ void to_json(nlohmann::json& j, const GrainOptions& o);
 void from_json(const nlohmann::json& j, GrainOptions& o);  // unknown keys are errors
 void to_json(nlohmann::json& j, const TrainOptions& o);
 void from_json(const nlohmann::json& j, TrainOptions& o);
+void to_json(nlohmann::json& j, const EventOptions& o);
+void from_json(const nlohmann::json& j, EventOptions& o);
+
+// The training stages, in order: "grain", "temporal", "joint".
+const std::vector<std::string>& stage_names();
 
 // Applies "key=value" overrides (value parsed as JSON, else taken as a string) to a JSON
 // object; throws Error naming the key when it does not exist in `j`.

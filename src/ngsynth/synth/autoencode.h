@@ -1,14 +1,13 @@
-// Auto-encoding a sound of any length with a grain VAE: the sound is resampled to the
-// model's rate, padded to a whole number of hops, encoded grain by grain (posterior
-// means), decoded with a seeded noise generator, and cropped back to its length. For a
-// class-conditional model the class is given, or chosen as the one whose decoding is
-// spectrally closest to the input.
+// Auto-encoding (resynthesis) of a sound of any length with a grain VAE: the sound, at the
+// model's rate, is encoded grain by grain (posterior means), decoded with a seeded noise
+// generator in the model's style, and cropped back to its length. For a class-conditional
+// model the class is given (any class: "this laughter as a snare"), or chosen as the one
+// whose decoding is spectrally closest to the input.
 #pragma once
 
 #include <torch/torch.h>
 
 #include <optional>
-#include <string>
 #include <vector>
 
 #include "ngsynth/model/grain_vae.h"
@@ -22,10 +21,6 @@ struct AutoencodeResult {
 
 // audio: mono samples at the model's sample rate.
 AutoencodeResult autoencode(GrainVae& vae, const std::vector<float>& audio,
-                            std::optional<int> label, uint64_t seed,
-                            const torch::Device& device = torch::kCPU);
-
-// Index of `name` in classes; throws Error listing the valid names when absent.
-int class_index(const std::vector<std::string>& classes, const std::string& name);
+                            std::optional<int> label, uint64_t seed);
 
 }  // namespace ngsynth

@@ -53,13 +53,16 @@ Batch Batcher::chunk(std::size_t k) const {
 
 Batch Batcher::gather(const std::vector<std::size_t>& picks) const {
   const auto b = static_cast<int64_t>(picks.size());
-  Batch batch{torch::empty({b, data_.event_length}), torch::empty({b}, torch::kLong)};
+  Batch batch{torch::empty({b, data_.event_length}), torch::empty({b}, torch::kLong),
+              torch::empty({b}, torch::kLong)};
   float* audio = batch.audio.data_ptr<float>();
   int64_t* labels = batch.labels.data_ptr<int64_t>();
+  int64_t* index = batch.index.data_ptr<int64_t>();
   for (int64_t i = 0; i < b; ++i) {
     std::memcpy(audio + i * data_.event_length, data_.event(picks[i]),
                 sizeof(float) * data_.event_length);
     labels[i] = data_.entries[picks[i]].class_index;
+    index[i] = static_cast<int64_t>(picks[i]);
   }
   return batch;
 }

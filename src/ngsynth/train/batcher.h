@@ -16,6 +16,7 @@ namespace ngsynth {
 struct Batch {
   torch::Tensor audio;   // (B, event_length)
   torch::Tensor labels;  // (B) int64 class indices
+  torch::Tensor index;   // (B) int64 indices of the events in the dataset
 };
 
 // Dataset class indices -> model class indices (map[i] is the model index of class i).

@@ -13,24 +13,30 @@ const std::string kMagic = "NGSCHKPT";
 }  // namespace
 
 void save_checkpoint(const std::filesystem::path& path, const TrainState& s, GrainVae& vae,
-                     torch::optim::Optimizer& optimizer) {
+                     EventVae* event, torch::optim::Optimizer& optimizer) {
   Container c;
-  c.header = {{"grain", s.grain},         {"train", s.train},
+  c.header = {{"stage", s.stage}, {"base_model", s.base_model},
+              {"grain", s.grain},         {"train", s.train},
               {"classes", s.classes},     {"dataset", s.dataset},
               {"step", s.step},           {"elapsed_s", s.elapsed_s},
               {"best_test_loss", s.best_test_loss}, {"best_step", s.best_step},
               {"evals_since_best", s.evals_since_best}, {"stop_reason", s.stop_reason}};
-  c.blobs = {module_bytes(*vae), archive_bytes(optimizer)};
+  if (s.event) c.header["event"] = *s.event;
+  c.blobs = {module_bytes(*vae), archive_bytes(optimizer),
+             event ? module_bytes(**event) : std::string()};
   write_container(path, kMagic, kCheckpointVersion, c);
 }
 
 Checkpoint load_checkpoint(const std::filesystem::path& path) {
   Container c = read_container(path, kMagic, kCheckpointVersion, "checkpoint");
-  if (c.blobs.size() != 2) fail_file(path, "checkpoint lacks weights or optimiser state");
+  if (c.blobs.size() != 2 && c.blobs.size() != 3) fail_file(path, "checkpoint lacks weights or optimiser state");
   Checkpoint cp;
   try {
     const json& h = c.header;
     TrainState& s = cp.state;
+    s.stage = h.value("stage", "grain");
+    s.base_model = h.value("base_model", "");
+    if (h.contains("event")) s.event = h.at("event").get<EventOptions>();
     s.grain = h.at("grain").get<GrainOptions>();
     s.train = h.at("train").get<TrainOptions>();
     s.classes = h.at("classes").get<std::vector<std::string>>();
@@ -48,6 +54,9 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   }
   cp.weights = std::move(c.blobs[0]);
   cp.optimizer = std::move(c.blobs[1]);
+  if (c.blobs.size() == 3) cp.event_weights = std::move(c.blobs[2]);
+  if (cp.state.stage != "grain" && (!cp.state.event || cp.event_weights.empty()))
+    fail_file(path, "checkpoint of the " + cp.state.stage + " stage lacks the event VAE");
   return cp;
 }
 

@@ -7,9 +7,11 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "ngsynth/model/event_vae.h"
 #include "ngsynth/model/grain_vae.h"
 #include "ngsynth/model/options.h"
 
@@ -18,7 +20,10 @@ namespace ngsynth {
 inline constexpr uint32_t kCheckpointVersion = 1;
 
 struct TrainState {
+  std::string stage = "grain";   // "grain", "temporal" or "joint"
   GrainOptions grain;
+  std::optional<EventOptions> event;  // temporal and joint stages
+  std::string base_model;        // model file a temporal or joint stage started from
   TrainOptions train;
   std::vector<std::string> classes;
   std::string dataset;           // path of the dataset trained on
@@ -30,13 +35,15 @@ struct TrainState {
   std::string stop_reason;       // why the last session stopped
 };
 
+// event: the event VAE of the temporal and joint stages, null in the grain stage.
 void save_checkpoint(const std::filesystem::path& path, const TrainState& state,
-                     GrainVae& vae, torch::optim::Optimizer& optimizer);
+                     GrainVae& vae, EventVae* event, torch::optim::Optimizer& optimizer);
 
 struct Checkpoint {
   TrainState state;
-  std::string weights;
+  std::string weights;        // grain VAE
   std::string optimizer;
+  std::string event_weights;  // empty in the grain stage
 };
 Checkpoint load_checkpoint(const std::filesystem::path& path);
 

@@ -50,11 +50,51 @@ Trainer::Trainer(const Dataset& data, fs::path data_path, fs::path run_dir, Grai
                 return s;
               }(),
               device) {
+  start_run_folder();
+}
+
+Trainer::Trainer(const Dataset& data, fs::path data_path, fs::path run_dir,
+                 const std::string& stage, Model& base, const fs::path& base_path,
+                 EventOptions event, TrainOptions train, const torch::Device& device)
+    : Trainer(data, data_path, run_dir,
+              [&] {
+                if (stage != "temporal" && stage != "joint")
+                  throw Error("a model to start from is for the temporal and joint stages");
+                if (stage == "joint") event = base.require_event()->options();
+                event.validate();
+                train.validate();
+                TrainState s;
+                s.stage = stage;
+                s.grain = base.info.grain;
+                s.event = event;
+                s.base_model = fs::absolute(base_path).string();
+                s.train = train;
+                s.classes = base.info.classes;
+                s.dataset = fs::absolute(data_path).string();
+                return s;
+              }(),
+              device) {
+  load_module_bytes(*vae_, module_bytes(*base.vae), device_, base_path);
+  if (stage == "joint") load_module_bytes(*event_, module_bytes(*base.event), device_, base_path);
+  cache_latents();
+  if (stage == "temporal") {  // standardise with the training events' statistics
+    const auto train = data_.indices(Split::train);
+    torch::Tensor train_idx =
+        torch::tensor(std::vector<int64_t>(train.begin(), train.end()), torch::kLong);
+    torch::Tensor z = latents_.index_select(0, train_idx).reshape({-1, state_.grain.z_dim});
+    event_->set_latent_stats(z.mean(0), z.std(0));
+  }
+  start_run_folder();
+}
+
+void Trainer::start_run_folder() {
   if (fs::exists(run_dir_ / "checkpoint.ngc"))
     fail_file(run_dir_, "already holds a run: use --resume to continue it, or another -o");
   fs::create_directories(run_dir_);
-  json opts = {{"grain", state_.grain}, {"train", state_.train}, {"classes", state_.classes},
-               {"dataset", state_.dataset}};
+  json opts = {{"stage", state_.stage},     {"grain", state_.grain},
+               {"train", state_.train},     {"classes", state_.classes},
+               {"dataset", state_.dataset}, {"base_model", state_.base_model}};
+  if (state_.event) opts["event"] = *state_.event;
   write_file_atomically(run_dir_ / "options.json", opts.dump(2) + "\n");
 }
 
@@ -70,9 +110,21 @@ Trainer::Trainer(const Dataset& data, fs::path data_path, fs::path run_dir, Trai
   torch::manual_seed(state_.train.seed);  // weight initialisation
   vae_ = GrainVae(state_.grain);
   vae_->to(device_);
-  vae_->train();
-  optimizer_ = std::make_unique<torch::optim::Adam>(
-      vae_->parameters(), torch::optim::AdamOptions(state_.train.lr));
+  std::vector<torch::Tensor> params;
+  if (state_.stage != "temporal") params = vae_->parameters();
+  if (state_.stage == "grain") {
+    vae_->train();
+  } else {
+    if (!state_.event) throw Error("the " + state_.stage + " stage needs event options");
+    event_ = make_event_vae(*state_.event, state_.grain);
+    event_->to(device_);
+    event_->train();
+    for (auto& p : event_->parameters()) params.push_back(p);
+    // The temporal stage reads cached latents; the joint stage trains the grain VAE too.
+    if (state_.stage == "temporal") vae_->eval(); else vae_->train();
+  }
+  optimizer_ = std::make_unique<torch::optim::Adam>(params,
+                                                    torch::optim::AdamOptions(state_.train.lr));
   batches_ = std::make_unique<Batcher>(data_, data_.indices(Split::train),
                                        state_.train.batch_size, state_.train.seed);
 }
@@ -88,46 +140,138 @@ Trainer Trainer::resume(const Dataset& data, fs::path data_path, fs::path run_di
   cp.state.train.validate();
   Trainer t(data, std::move(data_path), std::move(run_dir), cp.state, device);
   load_module_bytes(*t.vae_, cp.weights, device, path);
+  if (t.event_) load_module_bytes(*t.event_, cp.event_weights, device, path);
   load_optimizer_bytes(*t.optimizer_, cp.optimizer, device, path);
+  t.cache_latents();
   return t;
+}
+
+// The temporal stage trains on the posterior means of every event, computed once.
+void Trainer::cache_latents() {
+  if (state_.stage != "temporal") return;
+  std::vector<std::size_t> all(data_.entries.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  latents_ = encode_events(vae_, data_, all, device_);
+}
+
+int64_t Trainer::trainable_parameters() {
+  int64_t n = 0;
+  for (const auto& group : optimizer_->param_groups())
+    for (const auto& p : group.params()) n += p.numel();
+  return n;
 }
 
 StepLoss Trainer::step() {
   const TrainOptions& o = state_.train;
-  StepLoss l;
-  l.lr = learning_rate_at(o, state_.step);
-  l.beta = beta_at(o, state_.step);
+  const double lr = learning_rate_at(o, state_.step);
+  const double beta = beta_at(o, state_.step);
   for (auto& group : optimizer_->param_groups())
-    static_cast<torch::optim::AdamOptions&>(group.options()).lr(l.lr);
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
 
   Batch batch = batches_->at_step(state_.step);
-  batch.labels = map_labels(batch.labels, class_map_);
+  batch.labels = map_labels(batch.labels, class_map_).to(device_);
   at::Generator gen = make_generator(mix_seed(o.seed, static_cast<uint64_t>(state_.step)));
-  torch::Tensor audio = batch.audio.to(device_);
-  GrainVaeOutput out = vae_->forward(audio, batch.labels.to(device_), gen);
-  const GrainOptions& g = state_.grain;
-  SpectralDistance d =
-      multiscale_spectral_distance(audio, out.audio, g.stft_scales, g.log_weight, g.log_eps);
-  torch::Tensor kl = kl_per_grain({out.mu, out.logvar});
-  torch::Tensor loss = d.total + l.beta * kl;
-  optimizer_->zero_grad();
-  loss.backward();
-  optimizer_->step();
+  StepLoss l = state_.stage == "grain"      ? grain_step(batch, gen, beta)
+               : state_.stage == "temporal" ? temporal_step(batch, gen, beta)
+                                            : joint_step(batch, gen, beta);
+  l.lr = lr;
+  l.beta = beta;
   ++state_.step;
-  l.total = loss.item<double>();
-  l.spectral = d.total.item<double>();
-  l.kl = kl.item<double>();
   if (!std::isfinite(l.total))
     throw Error("training diverged at step " + std::to_string(state_.step) +
                 " (loss is not finite); resume from the last checkpoint with a lower lr");
   return l;
 }
 
+namespace {
+
+torch::Tensor spectral(const torch::Tensor& x, const torch::Tensor& y, const GrainOptions& g) {
+  return multiscale_spectral_distance(x, y, g.stft_scales, g.log_weight, g.log_eps).total;
+}
+
+StepLoss optimise(torch::optim::Optimizer& opt, const torch::Tensor& loss,
+                  const torch::Tensor& recon, const torch::Tensor& kl) {
+  opt.zero_grad();
+  loss.backward();
+  opt.step();
+  StepLoss l;
+  l.total = loss.item<double>();
+  l.recon = recon.item<double>();
+  l.kl = kl.item<double>();
+  return l;
+}
+
+}  // namespace
+
+StepLoss Trainer::grain_step(const Batch& batch, at::Generator& gen, double beta) {
+  torch::Tensor audio = batch.audio.to(device_);
+  GrainVaeOutput out = vae_->forward(audio, batch.labels, gen);
+  torch::Tensor d = spectral(audio, out.audio, state_.grain);
+  torch::Tensor kl = kl_per_grain({out.mu, out.logvar});
+  return optimise(*optimizer_, d + beta * kl, d, kl);
+}
+
+StepLoss Trainer::temporal_step(const Batch& batch, at::Generator& gen, double beta) {
+  torch::Tensor z = latents_.index_select(0, batch.index.to(latents_.device()));
+  EventVaeOutput out = event_->forward(z, batch.labels, gen);
+  torch::Tensor mse = (event_->standardise(out.recon) - event_->standardise(z)).square().mean();
+  const Posterior p{out.mu, out.logvar};
+  torch::Tensor kl = kl_per_dimension(p).sum();
+  return optimise(*optimizer_, mse + beta * free_bits_kl(p, state_.event->free_bits), mse, kl);
+}
+
+StepLoss Trainer::joint_step(const Batch& batch, at::Generator& gen, double beta) {
+  const GrainOptions& g = state_.grain;
+  torch::Tensor audio = batch.audio.to(device_);
+  GrainVaeOutput grain = vae_->forward(audio, batch.labels, gen);
+  // The event level learns from the grain encoder's means; its reconstruction does not
+  // pull the grain encoder towards predictable latents (the target is detached).
+  torch::Tensor z = grain.mu.detach();
+  EventVaeOutput ev = event_->forward(z, batch.labels, gen);
+  torch::Tensor event_audio = vae_->decode(ev.recon, batch.labels, gen);
+  torch::Tensor d = spectral(audio, grain.audio, g) + spectral(audio, event_audio, g);
+  torch::Tensor mse = (event_->standardise(ev.recon) - event_->standardise(z)).square().mean();
+  const Posterior p{ev.mu, ev.logvar};
+  torch::Tensor kl = kl_per_dimension(p).sum();
+  torch::Tensor loss = d + mse + beta * (kl_per_grain({grain.mu, grain.logvar}) +
+                                         free_bits_kl(p, state_.event->free_bits));
+  return optimise(*optimizer_, loss, d, kl);
+}
+
+// Test-split latent MSE with embedding means, the KL per event and the active dimensions.
+double Trainer::evaluate_temporal(json& line) {
+  const auto idx = data_.indices(Split::test);
+  torch::Tensor labels = torch::empty({static_cast<int64_t>(idx.size())}, torch::kLong);
+  for (std::size_t i = 0; i < idx.size(); ++i)
+    labels[i] = class_map_[data_.entries[idx[i]].class_index];
+  torch::Tensor index = torch::tensor(std::vector<int64_t>(idx.begin(), idx.end()), torch::kLong);
+  EventStats s = event_statistics(event_, latents_.index_select(0, index.to(latents_.device())),
+                                  labels);
+  line["latent_mse"] = s.latent_mse;
+  line["kl_per_event"] = s.kl_per_event;
+  line["active_dims"] = s.active_dims;
+  return s.latent_mse;
+}
+
 double Trainer::evaluate_test() {
   if (data_.indices(Split::test).empty()) return NAN;
-  EvalResult r = evaluate(vae_, state_.classes, data_, Split::test, device_,
-                          mix_seed(state_.train.seed, 0xe7a1));
-  const double loss = r.overall.mss;
+  json line = {{"kind", "test"}, {"step", state_.step}, {"time_s", state_.elapsed_s}};
+  double loss;
+  if (state_.stage == "temporal") {
+    loss = evaluate_temporal(line);
+  } else {
+    const uint64_t seed = mix_seed(state_.train.seed, 0xe7a1);
+    EvalResult r = evaluate(vae_, state_.classes, data_, Split::test, device_, seed);
+    line["mss"] = r.overall.mss;
+    line["lsd_db"] = r.overall.lsd;
+    loss = r.overall.mss;
+    if (state_.stage == "joint") {  // the whole two-level model decides the best state
+      EvalResult e = evaluate(vae_, state_.classes, data_, Split::test, device_, seed, 16,
+                              &event_);
+      line["event_mss"] = e.overall.mss;
+      loss = e.overall.mss;
+    }
+  }
   if (loss < state_.best_test_loss) {
     state_.best_test_loss = loss;
     state_.best_step = state_.step;
@@ -136,13 +280,17 @@ double Trainer::evaluate_test() {
   } else {
     ++state_.evals_since_best;
   }
-  log({{"kind", "test"}, {"step", state_.step}, {"time_s", state_.elapsed_s},
-       {"mss", r.overall.mss}, {"lsd_db", r.overall.lsd}, {"best", state_.best_test_loss}});
+  line["loss"] = loss;
+  line["best"] = state_.best_test_loss;
+  log(line);
+  last_test_ = line;
   plot_training_log(run_dir_ / "log.jsonl", run_dir_ / "training.png");
   return loss;
 }
 
-void Trainer::save(const fs::path& path) { save_checkpoint(path, state_, vae_, *optimizer_); }
+void Trainer::save(const fs::path& path) {
+  save_checkpoint(path, state_, vae_, event_ ? &event_ : nullptr, *optimizer_);
+}
 
 void Trainer::log(const json& line) {
   std::ofstream out(run_dir_ / "log.jsonl", std::ios::app);
@@ -161,6 +309,10 @@ TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
   int n_avg = 0;
   int64_t last_eval = -1;
   std::string reason;
+  const char* recon_name = state_.stage == "temporal" ? "latent" : "spectral";
+  const char* test_name = state_.stage == "temporal" ? "latent mse"
+                          : state_.stage == "joint"  ? "event-path mss"
+                                                     : "mss";
   while (reason.empty()) {
     if (state_.step >= o.max_steps) { reason = "reached max_steps"; break; }
     const double minutes = std::chrono::duration<double>(Clock::now() - start).count() / 60;
@@ -168,14 +320,14 @@ TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
     if (stop && stop->load()) { reason = "interrupted"; break; }
 
     StepLoss l = step();
-    avg.total += l.total; avg.spectral += l.spectral; avg.kl += l.kl; ++n_avg;
+    avg.total += l.total; avg.recon += l.recon; avg.kl += l.kl; ++n_avg;
     const auto now = Clock::now();
     state_.elapsed_s = start_elapsed + std::chrono::duration<double>(now - start).count();
     const double rate = (state_.step - start_step) /
                         std::max(1e-9, std::chrono::duration<double>(now - start).count());
     if (std::chrono::duration<double>(now - last_tick).count() >= 30 || state_.step == 1) {
       log({{"kind", "train"}, {"step", state_.step}, {"time_s", state_.elapsed_s},
-           {"loss", avg.total / n_avg}, {"spectral", avg.spectral / n_avg},
+           {"loss", avg.total / n_avg}, {recon_name, avg.recon / n_avg},
            {"kl", avg.kl / n_avg}, {"beta", l.beta}, {"lr", l.lr}, {"steps_per_s", rate}});
       avg = {};
       n_avg = 0;
@@ -186,9 +338,10 @@ TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
       if (o.max_minutes > 0) eta = std::min(eta, o.max_minutes * 60 - minutes * 60);
       char line[256];
       std::snprintf(line, sizeof line,
-                    "step %lld/%lld  loss %.4f  spectral %.4f  kl %.2f  beta %.2e  lr %.2e  "
+                    "step %lld/%lld  loss %.4f  %s %.4f  kl %.2f  beta %.2e  lr %.2e  "
                     "%.2f steps/s  ETA %s",
-                    (long long)state_.step, (long long)o.max_steps, l.total, l.spectral, l.kl,
+                    (long long)state_.step, (long long)o.max_steps, l.total, recon_name,
+                    l.recon, l.kl,
                     l.beta, l.lr, rate, format_duration(eta).c_str());
       progress.update(line);
     }
@@ -196,10 +349,15 @@ TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
       const double test = evaluate_test();
       last_eval = state_.step;
       if (!quiet) {
-        char line[160];
-        std::snprintf(line, sizeof line, "step %lld: test mss %.4f (best %.4f at step %lld)",
-                      (long long)state_.step, test, state_.best_test_loss,
-                      (long long)state_.best_step);
+        char line[256];
+        int n = std::snprintf(line, sizeof line, "step %lld: test %s %.4f (best %.4f at step %lld)",
+                              (long long)state_.step, test_name, test, state_.best_test_loss,
+                              (long long)state_.best_step);
+        if (last_test_.contains("active_dims"))
+          std::snprintf(line + n, sizeof line - n, ", KL %.1f nats per event, %lld/%d active dims",
+                        last_test_["kl_per_event"].get<double>(),
+                        (long long)last_test_["active_dims"].get<int64_t>(),
+                        state_.event->embed_dim);
         progress.finish(line);
       }
       if (o.patience > 0 && state_.evals_since_best >= o.patience)

@@ -1,6 +1,11 @@
-// Training of the grain VAE: multi-scale spectral distance + beta * KL per grain, Adam
-// with exponential learning-rate decay, periodic test-split evaluation, early stopping,
-// JSON-lines log, and atomic checkpoints (latest and best) in a run folder:
+// Training, in three stages that share one loop (Adam with exponential learning-rate decay,
+// periodic test-split evaluation, early stopping, JSON-lines log, atomic checkpoints):
+//   grain     the grain VAE: multi-scale spectral distance + beta * KL per grain
+//   temporal  the event VAE on the frozen grain VAE's latent series (posterior means of
+//             every event, computed once): standardised latent MSE + beta * free-bits KL
+//   joint     both levels end to end: spectral distance of the grain path and of the
+//             event path + latent MSE + beta * (grain KL + event free-bits KL)
+// A run folder holds:
 //   RUN/checkpoint.ngc  latest state (resume from here)
 //   RUN/best.ngc        state at the best test loss (exported by default)
 //   RUN/log.jsonl       one JSON object per logged interval and per evaluation
@@ -19,6 +24,7 @@
 
 #include "ngsynth/data/dataset.h"
 #include "ngsynth/model/grain_vae.h"
+#include "ngsynth/model/model_file.h"
 #include "ngsynth/train/batcher.h"
 #include "ngsynth/train/checkpoint.h"
 
@@ -26,8 +32,8 @@ namespace ngsynth {
 
 struct StepLoss {
   double total = 0;
-  double spectral = 0;
-  double kl = 0;
+  double recon = 0;  // spectral distance (grain, joint) or latent MSE (temporal)
+  double kl = 0;     // per grain (grain stage) or per event (temporal, joint)
   double beta = 0;
   double lr = 0;
 };
@@ -47,6 +53,11 @@ class Trainer {
   // run_dir/checkpoint.ngc. `data` must outlive the trainer.
   Trainer(const Dataset& data, std::filesystem::path data_path, std::filesystem::path run_dir,
           GrainOptions grain, TrainOptions train, const torch::Device& device);
+  // A temporal stage (a new event VAE on the latents of base's grain VAE, frozen) or a
+  // joint stage (base's two levels fine-tuned together) in a fresh run folder.
+  Trainer(const Dataset& data, std::filesystem::path data_path, std::filesystem::path run_dir,
+          const std::string& stage, Model& base, const std::filesystem::path& base_path,
+          EventOptions event, TrainOptions train, const torch::Device& device);
   static Trainer resume(const Dataset& data, std::filesystem::path data_path,
                         std::filesystem::path run_dir, const torch::Device& device,
                         const std::optional<int64_t>& max_steps,
@@ -58,14 +69,24 @@ class Trainer {
   // prints progress to stderr unless quiet. Always leaves a checkpoint behind.
   TrainSummary run(const std::atomic<bool>* stop = nullptr, bool quiet = false);
 
-  double evaluate_test();  // test-split mss; updates best/early-stopping state and log
+  // Test-split loss (mss, or latent MSE in the temporal stage); updates the best and
+  // early-stopping state, the log and the picture.
+  double evaluate_test();
   void save(const std::filesystem::path& path);
   const TrainState& state() const { return state_; }
   GrainVae& model() { return vae_; }
+  EventVae& event_model() { return event_; }  // null in the grain stage
+  int64_t trainable_parameters();
 
  private:
   Trainer(const Dataset& data, std::filesystem::path data_path, std::filesystem::path run_dir,
           TrainState state, const torch::Device& device);
+  void start_run_folder();
+  void cache_latents();
+  StepLoss grain_step(const Batch& batch, at::Generator& gen, double beta);
+  StepLoss temporal_step(const Batch& batch, at::Generator& gen, double beta);
+  StepLoss joint_step(const Batch& batch, at::Generator& gen, double beta);
+  double evaluate_temporal(nlohmann::json& line);
   void log(const nlohmann::json& line);
 
   const Dataset& data_;
@@ -74,6 +95,9 @@ class Trainer {
   TrainState state_;
   torch::Device device_;
   GrainVae vae_{nullptr};
+  EventVae event_{nullptr};
+  nlohmann::json last_test_;  // the last test evaluation's log line
+  torch::Tensor latents_;  // temporal stage: (events, grains, z_dim) posterior means
   std::unique_ptr<torch::optim::Adam> optimizer_;
   std::unique_ptr<Batcher> batches_;
   std::vector<int64_t> class_map_;

@@ -1,0 +1,49 @@
+#include "cli_common.h"
+
+#include <cstdio>
+
+#include "ngsynth/audio/audio_file.h"
+#include "ngsynth/audio/resample.h"
+#include "ngsynth/model/device.h"
+#include "ngsynth/synth/render.h"
+#include "ngsynth/util/error.h"
+
+namespace ngsynth::cli {
+
+void add_render_options(CLI::App& app, RenderArgs& a) {
+  app.add_option("--model", a.model, "Model file (.ngs)")->required();
+  app.add_option("--seed", a.seed, "Seed of everything random (same seed, same output)");
+  app.add_option("--format", a.format, "WAV sample format")->check(CLI::IsMember(wav_formats()));
+  app.add_option("--device", a.device, "cpu, or cuda on a CUDA build");
+}
+
+Model open_model(const RenderArgs& a) { return load_model(a.model, parse_device(a.device)); }
+
+std::vector<float> read_sound(const std::string& path, int rate) {
+  Audio in = read_audio(path);
+  if (in.samples.empty()) fail_file(path, "holds no samples");
+  return resample(in.samples, in.sample_rate, rate);
+}
+
+int pick_class(Model& m, const std::string& name, const std::vector<float>* audio,
+               uint64_t seed) {
+  if (!name.empty()) return class_index(m.info.classes, name);
+  return audio ? closest_class(m.vae, *audio, seed) : 0;
+}
+
+void write_sound(const std::filesystem::path& path, const std::vector<float>& audio,
+                 const Model& m, const std::string& format, const std::string& what) {
+  const int rate = m.info.grain.sample_rate;
+  write_wav(path, audio, rate, format);
+  std::printf("%s: %.3f s at %d Hz, %s\n", path.c_str(), double(audio.size()) / rate, rate,
+              what.c_str());
+}
+
+std::filesystem::path output_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir)) fail_file(dir, "cannot create the folder");
+  return dir;
+}
+
+}  // namespace ngsynth::cli

@@ -1,0 +1,35 @@
+// What the generating subcommands share: the model and output options, reading a sound at
+// the model's rate, choosing a class by name, and writing WAV files with a one-line report.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "ngsynth/model/model_file.h"
+
+namespace ngsynth::cli {
+
+struct RenderArgs {
+  std::string model, device = "cpu", format = "pcm16";
+  uint64_t seed = 1;
+};
+// --model (required), --seed, --format, --device.
+void add_render_options(CLI::App& app, RenderArgs& a);
+Model open_model(const RenderArgs& a);
+
+// A sound file as mono samples at `rate`.
+std::vector<float> read_sound(const std::string& path, int rate);
+// The index of class `name`, or, when name is empty, the class closest to `audio` (or class
+// 0 when there is no audio to compare with).
+int pick_class(Model& m, const std::string& name, const std::vector<float>* audio,
+               uint64_t seed);
+// Writes a WAV at the model's rate and prints "PATH: 1.234 s, WHAT".
+void write_sound(const std::filesystem::path& path, const std::vector<float>& audio,
+                 const Model& m, const std::string& format, const std::string& what);
+// The folder, created if needed.
+std::filesystem::path output_dir(const std::string& dir);
+
+}  // namespace ngsynth::cli

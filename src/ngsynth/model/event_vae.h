@@ -1,0 +1,76 @@
+// The event-level ("temporal") VAE of neural granular synthesis (Bitton et al. 2020, sec.
+// 3.2): a whole event (a drum hit, a note) is the series of its grain latents. The encoder
+// maps the series through a per-step MLP and a recurrent net to one embedding posterior;
+// the decoder repeats [embedding, class] at every step as the input of a second recurrent
+// net whose outputs, with the class again, are mapped back to grain latents. Sampling an
+// embedding from the prior and decoding it with a class gives a new event's latent series,
+// which the grain VAE renders to sound.
+//
+// Latents are standardised per dimension with statistics of the training series (stored
+// as buffers), so the reconstruction loss weighs every latent dimension alike.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "ngsynth/model/encoder.h"
+#include "ngsynth/model/options.h"
+
+namespace ngsynth {
+
+struct EventVaeOutput {
+  torch::Tensor recon;   // (B, n, z_dim) decoded series, in latent units
+  torch::Tensor mu;      // (B, embed_dim)
+  torch::Tensor logvar;  // (B, embed_dim)
+};
+
+class EventVaeImpl : public torch::nn::Module {
+ public:
+  EventVaeImpl(EventOptions options, int z_dim, int n_steps, int n_classes);
+
+  const EventOptions& options() const { return options_; }
+  int z_dim() const { return z_dim_; }
+  int n_steps() const { return n_steps_; }  // steps of a training event (= grains)
+  int n_classes() const { return n_classes_; }
+
+  // Per-dimension mean and standard deviation of the latents (z_dim each).
+  void set_latent_stats(const torch::Tensor& mean, const torch::Tensor& stddev);
+
+  // series: (B, n, z_dim) grain latents -> embedding posterior (B, embed_dim).
+  Posterior encode(const torch::Tensor& series);
+  // embedding (B, embed_dim); classes: (B) int64 indices or (B, n_classes) float weights
+  // (a mix of classes, for morphing); -> (B, n_steps, z_dim) grain latents.
+  torch::Tensor decode(const torch::Tensor& embedding, const torch::Tensor& classes,
+                       int64_t n_steps);
+  // Encodes, samples the embedding with the reparameterisation trick, decodes.
+  EventVaeOutput forward(const torch::Tensor& series, const torch::Tensor& classes,
+                         at::Generator& generator);
+
+  // Latents standardised with the training statistics, and back.
+  torch::Tensor standardise(const torch::Tensor& z) const;
+  torch::Tensor destandardise(const torch::Tensor& z) const;
+
+ private:
+  torch::Tensor class_weights(const torch::Tensor& classes, int64_t batch) const;
+  torch::Tensor run_rnn(torch::nn::AnyModule& rnn, const torch::Tensor& x,
+                        const torch::Tensor& h0);
+
+  EventOptions options_;
+  int z_dim_, n_steps_, n_classes_;
+  torch::nn::Sequential step_mlp_{nullptr}, enc_head_{nullptr};
+  torch::nn::Linear mu_{nullptr}, logvar_{nullptr};
+  torch::nn::Sequential dec_in_{nullptr}, dec_out_{nullptr};
+  torch::nn::Linear dec_h0_{nullptr};
+  torch::nn::AnyModule enc_rnn_, dec_rnn_;
+  torch::Tensor z_mean_, z_std_;
+};
+TORCH_MODULE(EventVae);
+
+// KL of embedding posteriors from N(0, I), per dimension and averaged over the batch: (E).
+torch::Tensor kl_per_dimension(const Posterior& p);
+// Free-bits KL: sum over dimensions of max(batch-mean KL, free_bits).
+torch::Tensor free_bits_kl(const Posterior& p, double free_bits);
+// Active dimensions (Burda et al. 2016): embedding dimensions whose posterior mean varies
+// across events with variance above `threshold`. mu: (N, E).
+int64_t active_dimensions(const torch::Tensor& mu, double threshold = 0.01);
+
+}  // namespace ngsynth

@@ -1,0 +1,77 @@
+#include "ngsynth/synth/event.h"
+
+#include "ngsynth/synth/render.h"
+#include "ngsynth/util/error.h"
+#include "ngsynth/util/hash.h"
+
+namespace ngsynth {
+
+namespace {
+int n_classes(const Model& m) {
+  return m.info.grain.conditional ? m.info.grain.n_classes : 0;
+}
+void check_label(const Model& m, int label) {
+  if (n_classes(m) > 0 && (label < 0 || label >= n_classes(m)))
+    throw Error("class index " + std::to_string(label) + " out of range");
+}
+}  // namespace
+
+torch::Tensor sample_embedding(const Model& model, double temperature, uint64_t seed) {
+  if (!(temperature >= 0)) throw Error("temperature must be >= 0");
+  at::Generator gen = make_generator(seed);
+  return torch::randn({1, model.event->options().embed_dim}, gen) * temperature;
+}
+
+EventPoint encode_event(Model& model, const std::vector<float>& audio, std::optional<int> label,
+                        uint64_t seed) {
+  EventVae& event = model.require_event();
+  std::vector<float> x = audio;
+  x.resize(static_cast<std::size_t>(model.info.grain.event_length()), 0.0f);
+  EventPoint p;
+  if (label) check_label(model, *label);
+  p.label = label ? *label : closest_class(model.vae, x, seed);
+  torch::NoGradGuard no_grad;
+  event->eval();
+  p.embedding = event->encode(encode_sound(model.vae, x)).mu.to(torch::kCPU);
+  return p;
+}
+
+std::vector<float> render_event(Model& model, const torch::Tensor& embedding,
+                                const torch::Tensor& classes, uint64_t seed) {
+  EventVae& event = model.require_event();
+  torch::NoGradGuard no_grad;
+  event->eval();
+  const auto device = event->parameters().front().device();
+  torch::Tensor z = event->decode(embedding.to(device), classes.to(device), event->n_steps());
+  return render_latents(model.vae, z, classes, seed, model.info.grain.event_length());
+}
+
+std::vector<std::vector<float>> sample_events(Model& model, int label, int count,
+                                              double temperature, uint64_t seed) {
+  model.require_event();
+  check_label(model, label);
+  if (count < 0) throw Error("the number of events must be >= 0");
+  std::vector<std::vector<float>> out;
+  for (int i = 0; i < count; ++i) {
+    const uint64_t s = mix_seed(seed, static_cast<uint64_t>(i));
+    out.push_back(render_event(model, sample_embedding(model, temperature, s), class_label(label), s));
+  }
+  return out;
+}
+
+std::vector<std::vector<float>> morph_events(Model& model, const EventPoint& a,
+                                             const EventPoint& b, int steps, uint64_t seed) {
+  model.require_event();
+  if (steps < 2) throw Error("a morph needs at least 2 steps");
+  check_label(model, a.label);
+  check_label(model, b.label);
+  std::vector<std::vector<float>> out;
+  for (int k = 0; k < steps; ++k) {
+    const double t = double(k) / (steps - 1);
+    torch::Tensor e = a.embedding * (1 - t) + b.embedding * t;
+    out.push_back(render_event(model, e, class_mix(n_classes(model), a.label, b.label, t), seed));
+  }
+  return out;
+}
+
+}  // namespace ngsynth

@@ -1,0 +1,78 @@
+#include "ngsynth/train/export.h"
+
+#include "ngsynth/eval/evaluate.h"
+#include "ngsynth/train/batcher.h"
+#include "ngsynth/train/checkpoint.h"
+#include "ngsynth/util/error.h"
+
+namespace ngsynth {
+namespace fs = std::filesystem;
+
+LatentMap compute_latent_map(GrainVae& vae, const std::vector<std::string>& model_classes,
+                             const Dataset& data, std::size_t max_points, uint64_t seed) {
+  const GrainOptions& o = vae->options();
+  if (data.sample_rate != o.sample_rate || data.event_length != o.event_length())
+    throw Error("the dataset's events do not match the model's rate and length");
+  const auto class_map = map_classes(model_classes, data.classes, o.conditional);
+  torch::NoGradGuard no_grad;
+  vae->eval();
+  Batcher chunks(data, data.indices(Split::train), 64, 0);
+  std::vector<float> latents;
+  std::vector<int> labels;
+  for (std::size_t k = 0; k < chunks.chunk_count(); ++k) {
+    Batch b = chunks.chunk(k);
+    torch::Tensor mu = vae->encode(b.audio).mu.contiguous();  // (B, n, z)
+    // Grains quieter than -60 dBFS (the tails of short hits) all sit on one spot.
+    torch::Tensor loud = vae->framing().slice(b.audio).square().mean(-1).sqrt() > 1e-3;
+    auto is_loud = loud.accessor<bool, 2>();
+    auto label = b.labels.accessor<int64_t, 1>();
+    const float* z = mu.data_ptr<float>();
+    for (int64_t i = 0; i < mu.size(0); ++i)
+      for (int64_t g = 0; g < mu.size(1); ++g, z += o.z_dim) {
+        if (!is_loud[i][g]) continue;
+        latents.insert(latents.end(), z, z + o.z_dim);
+        labels.push_back(static_cast<int>(class_map[label[i]]));
+      }
+  }
+  return fit_latent_map(latents.data(), labels.size(), o.z_dim, labels, max_points, seed);
+}
+
+ExportedRun export_run(const fs::path& run_dir, bool last, const std::optional<fs::path>& data) {
+  fs::path source = run_dir / (last ? "checkpoint.ngc" : "best.ngc");
+  if (!last && !fs::exists(source)) source = run_dir / "checkpoint.ngc";
+  if (!fs::exists(source)) fail_file(run_dir, "holds no checkpoint (is it a run folder?)");
+  Checkpoint cp = load_checkpoint(source);
+  const TrainState& s = cp.state;
+  ExportedRun r;
+  r.source = source;
+  r.step = s.step;
+  Model& m = r.model;
+  m.info.grain = s.grain;
+  m.info.classes = s.classes;
+  m.info.event = s.event;
+  m.info.training = {{"stage", s.stage},
+                     {"steps", s.step},
+                     {"elapsed_s", s.elapsed_s},
+                     {"best_test_loss", s.best_test_loss},
+                     {"best_step", s.best_step},
+                     {"dataset", s.dataset},
+                     {"train", s.train},
+                     {"exported_from", source.filename().string()}};
+  if (!s.base_model.empty()) m.info.training["base_model"] = s.base_model;
+  m.vae = GrainVae(s.grain);
+  load_module_bytes(*m.vae, cp.weights, torch::kCPU, source);
+  m.vae->eval();
+  if (s.event) {
+    m.event = make_event_vae(*s.event, s.grain);
+    load_module_bytes(*m.event, cp.event_weights, torch::kCPU, source);
+    m.event->eval();
+  }
+  const fs::path data_path = data ? *data : fs::path(s.dataset);
+  if (!fs::exists(data_path))
+    fail_file(data_path, "the run's dataset is needed for the latent map: give it with --data");
+  m.info.map = compute_latent_map(m.vae, s.classes, load_dataset(data_path), 20000,
+                                  s.train.seed);
+  return r;
+}
+
+}  // namespace ngsynth

@@ -1,0 +1,32 @@
+// From a training run to a model file: the run's best (or latest) state, its options and
+// classes, a training summary, and the latent map: a PCA of the latents of the training
+// grains (silent grains left out), with the grains projected on it, so that every front-end
+// can draw the grain space and offer an XY pad whose every point decodes.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+#include "ngsynth/data/dataset.h"
+#include "ngsynth/model/model_file.h"
+
+namespace ngsynth {
+
+// The latent map of a grain VAE over the training split of a dataset; at most max_points
+// grains are kept for drawing.
+LatentMap compute_latent_map(GrainVae& vae, const std::vector<std::string>& model_classes,
+                             const Dataset& data, std::size_t max_points = 20000,
+                             uint64_t seed = 1);
+
+struct ExportedRun {
+  Model model;
+  std::filesystem::path source;  // the checkpoint exported
+  int64_t step = 0;
+};
+
+// The model of run_dir (best.ngc, or checkpoint.ngc when `last` or when there is no best)
+// with its latent map computed on `data` (default: the dataset the run was trained on).
+ExportedRun export_run(const std::filesystem::path& run_dir, bool last,
+                       const std::optional<std::filesystem::path>& data);
+
+}  // namespace ngsynth

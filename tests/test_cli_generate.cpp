@@ -1,0 +1,153 @@
+// The generating subcommands of the real `ngsynth` program on a two-level model trained
+// here on a real Hydrogen kit: sample, path, resynth, morph, stretch, blend, map, with
+// exact lengths, determinism, and one-line errors for bad input.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "ngsynth/audio/audio_file.h"
+#include "ngsynth/eval/png_image.h"
+#include "ngsynth/model/model_file.h"
+#include "ngsynth/util/atomic_file.h"
+#include "test_support.h"
+
+namespace ngsynth {
+namespace {
+namespace fs = std::filesystem;
+using test::cli;
+using test::expect_cli_error;
+std::string q(const fs::path& p) { return test::quote(p); }
+
+const std::string kTiny =
+    " --set encoder_hidden=32 --set decoder_hidden=32 --set z_dim=8 --set eval_every=3"
+    " --set batch_size=4 --threads 1 -q";
+const std::string kTinyEvent =
+    " --set hidden=16 --set embed_dim=4 --set eval_every=3 --set batch_size=4 --threads 1 -q";
+
+class CliGenerateTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::ScratchDir("cli-generate");
+    kit_ = test::drumkits_dir() / "HardElectro1";
+    for (const std::string& step :
+         {" prepare " + q(kit_) + " -o " + q(out("he.ngd")),
+          " train --data " + q(out("he.ngd")) + " -o " + q(out("grain")) + " --max-steps 6" + kTiny,
+          " export " + q(out("grain")) + " -o " + q(out("grain.ngs")),
+          " train --stage temporal --model " + q(out("grain.ngs")) + " --data " +
+              q(out("he.ngd")) + " -o " + q(out("event")) + " --max-steps 6" + kTinyEvent,
+          " export " + q(out("event")) + " -o " + q(model())}) {
+      const auto r = test::run_command(cli() + step);
+      ASSERT_EQ(r.exit_code, 0) << step << "\n" << r.output;
+    }
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static fs::path model() { return dir_->path() / "he.ngs"; }
+  static fs::path out(const std::string& name) { return dir_->path() / name; }
+  static std::string run_ok(const std::string& args) {
+    const auto r = test::run_command(cli() + " " + args);
+    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.output;
+    return r.output;
+  }
+  static std::size_t frames(const fs::path& wav) { return read_audio(wav).samples.size(); }
+
+  static test::ScratchDir* dir_;
+  static fs::path kit_;
+};
+test::ScratchDir* CliGenerateTest::dir_ = nullptr;
+fs::path CliGenerateTest::kit_;
+
+TEST_F(CliGenerateTest, SampleWritesEventsPerClassDeterministically) {
+  Model m = load_model(model());
+  ASSERT_TRUE(m.has_event());
+  const std::string cls = m.info.classes.at(0);
+  run_ok("sample --model " + q(model()) + " --class " + cls + " -n 3 --seed 5 -o " + q(out("s1")));
+  run_ok("sample --model " + q(model()) + " --class " + cls + " -n 3 --seed 5 -o " + q(out("s2")));
+  for (int i = 0; i < 3; ++i) {
+    const std::string name = cls + "_00" + std::to_string(i) + ".wav";
+    EXPECT_EQ(frames(out("s1") / name), std::size_t(m.info.grain.event_length()));
+    EXPECT_EQ(read_file(out("s1") / name), read_file(out("s2") / name)) << name;
+  }
+  EXPECT_NE(read_file(out("s1") / (cls + "_000.wav")), read_file(out("s1") / (cls + "_001.wav")));
+  // Without --class every class is sampled.
+  run_ok("sample --model " + q(model()) + " -n 1 -o " + q(out("all")));
+  for (const auto& c : m.info.classes) EXPECT_TRUE(fs::exists(out("all") / (c + "_000.wav"))) << c;
+  expect_cli_error("sample --model " + q(model()) + " --class cowbell -o " + q(out("s3")),
+                   "unknown class 'cowbell' (valid: " + cls);
+  expect_cli_error("sample --model " + q(out("grain.ngs")) + " -o " + q(out("s4")),
+                   "--stage temporal");
+}
+
+TEST_F(CliGenerateTest, PathsHaveExactLengthsAndFileErrorsNameTheLine) {
+  const fs::path kick = kit_ / "PowR_BD_1.flac", hat = kit_ / "CHH_1.flac";
+  run_ok("path --model " + q(model()) + " --from " + q(kick) + " --to " + q(hat) +
+         " --seconds 1.5 -o " + q(out("line.wav")));
+  EXPECT_EQ(frames(out("line.wav")), 24000u);
+  run_ok("path --model " + q(model()) + " --from=-1,0.5 --to=2,0 --loop forward-backward"
+         " --random-step --pass-seconds 0.25 --seconds 2.345 -o " + q(out("loop.wav")));
+  EXPECT_EQ(frames(out("loop.wav")), 37520u);
+  run_ok("path --model " + q(model()) + " --seconds 0.5 --seed 3 -o " + q(out("r1.wav")));
+  run_ok("path --model " + q(model()) + " --seconds 0.5 --seed 3 -o " + q(out("r2.wav")));
+  EXPECT_EQ(read_file(out("r1.wav")), read_file(out("r2.wav")));
+
+  write_file_atomically(out("p.csv"), "# x, y\n0,0\n1,1\n\n-1,0.5\n");
+  run_ok("path --model " + q(model()) + " --file " + q(out("p.csv")) + " -o " + q(out("p.wav")));
+  Model m = load_model(model());
+  EXPECT_EQ(frames(out("p.wav")), std::size_t(2 * m.info.grain.hop + m.info.grain.grain));
+  run_ok("path --model " + q(model()) + " --file " + q(out("p.csv")) + " --seconds 1 -o " +
+         q(out("p1.wav")));
+  EXPECT_EQ(frames(out("p1.wav")), 16000u);
+
+  write_file_atomically(out("bad.csv"), "0,0\n1,1\n1,2,3\n");
+  expect_cli_error("path --model " + q(model()) + " --file " + q(out("bad.csv")) + " -o " +
+                   q(out("x.wav")), "bad.csv:3");
+  write_file_atomically(out("bad.json"), "[[0, 0],\n [1, 1],\n [2, \"a\"]]\n");
+  expect_cli_error("path --model " + q(model()) + " --file " + q(out("bad.json")) + " -o " +
+                   q(out("x.wav")), "bad.json:3");
+  EXPECT_FALSE(fs::exists(out("x.wav")));
+  expect_cli_error("path --model " + q(model()) + " --from nowhere.wav -o " + q(out("x.wav")),
+                   "nowhere.wav");
+}
+
+TEST_F(CliGenerateTest, ResynthStretchBlendMorphAndMap) {
+  const fs::path kick = kit_ / "PowR_BD_1.flac", snare = kit_ / "PowR_SN_1.flac";
+  Model m = load_model(model());
+  const std::string cls = m.info.classes.back();
+  run_ok("resynth --model " + q(model()) + " " + q(snare) + " --class " + cls + " --format float -o " +
+         q(out("res.wav")));
+  const Audio in = read_audio(snare);
+  const auto expected = double(in.samples.size()) * 16000 / in.sample_rate;
+  EXPECT_NEAR(double(frames(out("res.wav"))), expected, 2.0);
+
+  run_ok("stretch --model " + q(model()) + " " + q(out("res.wav")) + " --factor 2.5 -o " +
+         q(out("st.wav")));
+  EXPECT_EQ(frames(out("st.wav")), std::size_t(std::llround(frames(out("res.wav")) * 2.5)));
+
+  run_ok("blend --model " + q(model()) + " " + q(kick) + " " + q(snare) + " --crossfade -o " +
+         q(out("bl.wav")));
+  EXPECT_NEAR(double(frames(out("bl.wav"))),
+              double(read_audio(kick).samples.size()) * 16000 / read_audio(kick).sample_rate, 2.0);
+  expect_cli_error("blend --model " + q(model()) + " " + q(kick) + " " + q(snare) +
+                   " --mix 0.5 --crossfade -o " + q(out("bl2.wav")), "excludes");
+
+  run_ok("morph --model " + q(model()) + " " + q(kick) + " " + q(snare) + " --steps 3 -o " +
+         q(out("morph")));
+  for (const char* f : {"morph_00.wav", "morph_01.wav", "morph_02.wav"})
+    EXPECT_EQ(frames(out("morph") / f), std::size_t(m.info.grain.event_length())) << f;
+  run_ok("morph --model " + q(model()) + " --from-class " + m.info.classes.front() +
+         " --to-class " + cls + " -o " + q(out("morph2")));
+  EXPECT_TRUE(fs::exists(out("morph2") / "morph_04.wav"));
+  expect_cli_error("morph --model " + q(model()) + " " + q(kick) + " -o " + q(out("m3")),
+                   "two sound files");
+
+  const std::string map_out = run_ok("map --model " + q(model()) + " -o " + q(out("map.png")));
+  EXPECT_NE(map_out.find("PC1"), std::string::npos) << map_out;
+  EXPECT_GT(fs::file_size(out("map.png")), 2000u);
+  run_ok("map --model " + q(model()) + " -o " + q(out("map.svg")));
+  std::ifstream svg(out("map.svg"));
+  std::string text((std::istreambuf_iterator<char>(svg)), {});
+  EXPECT_NE(text.find(cls), std::string::npos);
+  expect_cli_error("map --model " + q(model()) + " -o " + q(out("map.bmp")), "map.bmp");
+}
+
+}  // namespace
+}  // namespace ngsynth
