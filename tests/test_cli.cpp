@@ -20,10 +20,6 @@ using test::cli;
 using test::expect_cli_error;
 std::string q(const fs::path& p) { return test::quote(p); }
 
-// Small settings so that a real training run takes seconds.
-const std::string kTinyModel =
-    " --set encoder_hidden=32 --set decoder_hidden=32 --set z_dim=8 --set eval_every=3"
-    " --set batch_size=4 --threads 1 -q";
 
 class CliTest : public ::testing::Test {
  protected:
@@ -33,7 +29,7 @@ class CliTest : public ::testing::Test {
     const auto prep = test::run_command(cli() + " prepare " + q(kit_) + " -o " + q(data()));
     ASSERT_EQ(prep.exit_code, 0) << prep.output;
     const auto train = test::run_command(cli() + " train --data " + q(data()) + " -o " +
-                                         q(run()) + " --max-steps 6" + kTinyModel);
+                                         q(run()) + " --max-steps 6" + test::kTinyGrainArgs);
     ASSERT_EQ(train.exit_code, 0) << train.output;
     const auto exp = test::run_command(cli() + " export " + q(run()) + " -o " + q(model()));
     ASSERT_EQ(exp.exit_code, 0) << exp.output;

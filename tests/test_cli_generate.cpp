@@ -18,11 +18,6 @@ using test::cli;
 using test::expect_cli_error;
 std::string q(const fs::path& p) { return test::quote(p); }
 
-const std::string kTiny =
-    " --set encoder_hidden=32 --set decoder_hidden=32 --set z_dim=8 --set eval_every=3"
-    " --set batch_size=4 --threads 1 -q";
-const std::string kTinyEvent =
-    " --set hidden=16 --set embed_dim=4 --set eval_every=3 --set batch_size=4 --threads 1 -q";
 
 class CliGenerateTest : public ::testing::Test {
  protected:
@@ -31,10 +26,10 @@ class CliGenerateTest : public ::testing::Test {
     kit_ = test::drumkits_dir() / "HardElectro1";
     for (const std::string& step :
          {" prepare " + q(kit_) + " -o " + q(out("he.ngd")),
-          " train --data " + q(out("he.ngd")) + " -o " + q(out("grain")) + " --max-steps 6" + kTiny,
+          " train --data " + q(out("he.ngd")) + " -o " + q(out("grain")) + " --max-steps 6" + test::kTinyGrainArgs,
           " export " + q(out("grain")) + " -o " + q(out("grain.ngs")),
           " train --stage temporal --model " + q(out("grain.ngs")) + " --data " +
-              q(out("he.ngd")) + " -o " + q(out("event")) + " --max-steps 6" + kTinyEvent,
+              q(out("he.ngd")) + " -o " + q(out("event")) + " --max-steps 6" + test::kTinyEventArgs,
           " export " + q(out("event")) + " -o " + q(model())}) {
       const auto r = test::run_command(cli() + step);
       ASSERT_EQ(r.exit_code, 0) << step << "\n" << r.output;

@@ -34,6 +34,13 @@ void write_test_wav(const std::filesystem::path& path, const std::vector<float>&
 // The Hydrogen kits folder installed by scripts/setup.sh.
 std::filesystem::path drumkits_dir();
 
+// `ngsynth train` options for models small enough to train in seconds, per stage.
+inline const std::string kTinyGrainArgs =
+    " --set encoder_hidden=32 --set decoder_hidden=32 --set z_dim=8 --set eval_every=3"
+    " --set batch_size=4 --threads 1 -q";
+inline const std::string kTinyEventArgs =
+    " --set hidden=16 --set embed_dim=4 --set eval_every=3 --set batch_size=4 --threads 1 -q";
+
 // A path in single quotes, for shell command lines.
 std::string quote(const std::filesystem::path& p);
 // The built `ngsynth` program, quoted.
