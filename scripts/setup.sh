@@ -16,6 +16,9 @@ packages=(
   libpugixml-dev              # Hydrogen drumkit.xml parsing
   hydrogen-drumkits           # the default corpus
   sox                         # tests: makes and measures real sound files
+  jq                          # scripts/sample-stats.sh reads the manifest
+  liblo-dev liblo-tools       # OSC server (ngsynth serve); oscsend/oscdump drive its tests
+  libjack-jackd2-dev jackd2   # live audio through JACK; tests run jackd with its dummy driver
 )
 
 missing=()

@@ -53,4 +53,15 @@ TEST(GrainFraming, WindowSumIsTwoInsideForHannAtQuarterHop) {
 }
 
 }  // namespace
+// Synthesis without autograd takes a direct loop; it must agree with the differentiable path.
+TEST(GrainFraming, InferenceOverlapAddMatchesTheDifferentiablePath) {
+  for (bool flat : {true, false}) {
+    GrainFraming f(256, 64, flat);
+    torch::Tensor g = torch::randn({2, 7, 256});
+    torch::Tensor reference = f.overlap_add(g);
+    torch::NoGradGuard no_grad;
+    EXPECT_TRUE(torch::allclose(f.overlap_add(g), reference, 1e-5, 1e-6)) << flat;
+  }
+}
+
 }  // namespace ngsynth

@@ -5,11 +5,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "ngsynth/model/device.h"
 #include "ngsynth/model/grain_vae.h"
 #include "ngsynth/model/model_file.h"
 #include "ngsynth/model/spectral.h"
+#include "ngsynth/live/engine.h"
+#include "ngsynth/synth/grain_stream.h"
+#include "ngsynth/synth/render.h"
 
 namespace ngsynth {
 
@@ -32,6 +36,28 @@ double median_seconds(int repeats, F&& f) {
 torch::Tensor synthetic_events(int64_t batch, int64_t length, int sample_rate) {
   torch::Tensor t = torch::arange(length, torch::kFloat32) / sample_rate;
   return 0.5 * (torch::rand({batch, length}) * 2 - 1) * torch::exp(-t * 8).unsqueeze(0);
+}
+
+// Runs an engine in real time (64-frame blocks, paced by the clock) with a note renderer,
+// triggering a note every 100 ms for `seconds`; returns the underruns.
+int64_t underruns_at(int latency_frames, int sample_rate, int note_frames,
+                     const live::NoteRenderer& render, double seconds) {
+  live::EngineOptions eo;
+  eo.sample_rate = sample_rate;
+  eo.latency_frames = latency_frames;
+  eo.max_note_frames = note_frames;
+  live::Engine engine(eo, render);
+  constexpr int kBlock = 64;
+  std::vector<float> block(kBlock);
+  const auto start = std::chrono::steady_clock::now();
+  const int64_t blocks = static_cast<int64_t>(seconds * sample_rate / kBlock);
+  const int64_t every = sample_rate / 10 / kBlock;
+  for (int64_t b = 0; b < blocks; ++b) {
+    if (b % every == 0) engine.note({0, static_cast<uint64_t>(b), 1.0f, 1.0f, 0});
+    std::this_thread::sleep_until(start + std::chrono::duration<double>(double(b) * kBlock / sample_rate));
+    engine.process(block);
+  }
+  return engine.underruns();
 }
 
 double peak_rss_mb() {
@@ -82,6 +108,40 @@ BenchResult run_benchmark(const BenchOptions& bo) {
   at::Generator gen = make_generator(2);
   r.encode_1s_ms = 1e3 * median_seconds(bo.repeats, [&] { vae->encode(one_second); });
   r.decode_1s_ms = 1e3 * median_seconds(bo.repeats, [&] { vae->decode(z, label, gen); });
+
+  EventVae event = make_event_vae(preset.event, g);
+  event->eval();
+  r.sample_1s_ms = 1e3 * median_seconds(bo.repeats, [&] {
+    torch::Tensor e = torch::randn({1, preset.event.embed_dim}, gen);
+    vae->decode(event->decode(e, label, n), label, gen);
+  });
+
+  if (bo.live) {
+    // Streaming: 2 s of audio, hop after hop.
+    GrainStream stream(vae, 3);
+    std::vector<float> hop(g.hop);
+    const torch::Tensor zs = torch::randn({g.z_dim});
+    const int64_t hops = 2 * g.sample_rate / g.hop;
+    r.rtf = median_seconds(3, [&] {
+      for (int64_t k = 0; k < hops; ++k) stream.next(zs.data_ptr<float>(), label, hop.data());
+    }) / (double(hops) * g.hop / g.sample_rate);
+    // Latency: the smallest power-of-two engine latency without underruns.
+    const int note_frames = g.event_length();
+    live::NoteRenderer render = [&](const live::NoteRequest& q, std::span<float> out) {
+      torch::InferenceMode guard;
+      at::Generator note_gen = make_generator(q.seed);
+      torch::Tensor e = torch::randn({1, preset.event.embed_dim}, note_gen);
+      torch::Tensor y = vae->decode(event->decode(e, label, g.n_grains), label, note_gen);
+      const int frames = std::min<int>(static_cast<int>(out.size()), static_cast<int>(y.numel()));
+      std::copy(y.data_ptr<float>(), y.data_ptr<float>() + frames, out.begin());
+      return frames;
+    };
+    r.latency_frames = 0;
+    for (int latency = 128; latency <= 16384 && r.latency_frames == 0; latency *= 2)
+      if (underruns_at(latency, g.sample_rate, note_frames, render, 1.5) == 0)
+        r.latency_frames = latency;
+    r.latency_ms = 1e3 * r.latency_frames / g.sample_rate;
+  }
   r.peak_rss_mb = peak_rss_mb();
   return r;
 }
@@ -90,21 +150,27 @@ nlohmann::json BenchResult::to_json() const {
   return {{"preset", preset},           {"threads", threads},
           {"batch_size", batch_size},   {"train_step_s", train_step_s},
           {"encode_1s_ms", encode_1s_ms}, {"decode_1s_ms", decode_1s_ms},
+          {"sample_1s_ms", sample_1s_ms}, {"rtf", rtf},
+          {"latency_ms", latency_ms},   {"latency_frames", latency_frames},
           {"parameters", parameters},   {"model_mb", model_mb},
           {"peak_rss_mb", peak_rss_mb}};
 }
 
 std::string BenchResult::text() const {
-  char buf[512];
+  char buf[1024];
   std::snprintf(buf, sizeof buf,
                 "preset %s, %d thread(s)\n"
                 "  training step (batch %d)  %8.3f s\n"
                 "  encode 1 s of audio       %8.2f ms\n"
                 "  decode 1 s of audio       %8.2f ms\n"
+                "  sample 1 s (event + grain)%8.2f ms\n"
+                "  streaming real-time factor%8.4f\n"
+                "  trigger-to-sound latency  %8.1f ms (%d frames)\n"
                 "  parameters                %8.2f M\n"
                 "  model weights             %8.2f MB\n"
                 "  peak memory               %8.1f MB\n",
                 preset.c_str(), threads, batch_size, train_step_s, encode_1s_ms, decode_1s_ms,
+                sample_1s_ms, rtf, latency_ms, latency_frames,
                 parameters / 1e6, model_mb, peak_rss_mb);
   return buf;
 }

@@ -1,7 +1,20 @@
 // `ngsynth bench`: speed and size of a preset on this machine, measured on synthetic
-// events (decaying noise bursts) so it needs no dataset: seconds per training step at the
-// preset's batch size, milliseconds to encode and to decode one second of audio, parameter
-// count, model-file size and peak memory. Medians over repeats, after a warm-up.
+// events (decaying noise bursts) and untrained weights of the preset's sizes, so it needs
+// no dataset or model (speed does not depend on the weights' values). Medians over
+// repeats, after a warm-up:
+//   train_step_s   one optimisation step of the grain VAE at the preset's batch size
+//   encode_1s_ms   posterior means of the grains of 1 s of audio
+//   decode_1s_ms   1 s of audio from given grain latents (the inference path: no autograd,
+//                  direct FIR post-filter and overlap-add)
+//   sample_1s_ms   one `sample` of 1 s: an embedding from the prior, the event VAE's
+//                  decoder to the grain latents of 1 s, and the grain decoder
+//   rtf            streaming real-time factor: seconds spent per second of audio when a
+//                  grain stream (synth/grain_stream.h) renders hop after hop (< 1: faster
+//                  than real time)
+//   latency_ms     trigger-to-first-sample latency of the live engine: the smallest engine
+//                  latency at which notes (sampled events) triggered every 100 ms while it
+//                  runs in real time at 64-frame blocks are all rendered in time
+//   peak_rss_mb    peak resident memory of the process
 #pragma once
 
 #include <string>
@@ -16,6 +29,7 @@ struct BenchOptions {
   int train_steps = 5;     // timed training steps (0 = skip training)
   int repeats = 20;        // timed encode/decode repeats
   int n_classes = 8;
+  bool live = true;        // measure rtf and latency_ms (a few seconds of real time)
 };
 
 struct BenchResult {
@@ -25,6 +39,10 @@ struct BenchResult {
   double train_step_s = 0;  // median seconds per optimisation step
   double encode_1s_ms = 0;  // median ms to encode 1 s of audio (posterior means)
   double decode_1s_ms = 0;  // median ms to decode 1 s of audio from latents
+  double sample_1s_ms = 0;  // median ms for one 1 s event from the event prior
+  double rtf = 0;           // streaming real-time factor (one thread per stream)
+  double latency_ms = 0;    // trigger-to-first-sample latency of the live engine
+  int latency_frames = 0;   // the same in frames at the preset's rate
   int64_t parameters = 0;
   double model_mb = 0;      // weights as stored in a model file
   double peak_rss_mb = 0;

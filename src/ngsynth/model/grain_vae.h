@@ -35,6 +35,12 @@ class GrainVaeImpl : public torch::nn::Module {
   // weights (a mix of classes); ignored when the model is not conditional.
   torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& labels,
                        at::Generator& generator);
+  // The grains alone, before overlap-add: z (N, z_dim), classes (N) or (N, n_classes) ->
+  // raw filtered-noise grains (N, grain), unwindowed. For streaming synthesis.
+  torch::Tensor decode_grains(const torch::Tensor& z, const torch::Tensor& classes,
+                              at::Generator& generator);
+  // The FIR post-filter's taps (odd count), or an undefined tensor without one.
+  torch::Tensor post_filter_taps() const;
   // Encodes, samples z with the reparameterisation trick, decodes.
   GrainVaeOutput forward(const torch::Tensor& audio, const torch::Tensor& labels,
                          at::Generator& generator);
