@@ -10,12 +10,14 @@
 #include "ngsynth/model/model_file.h"
 #include "ngsynth/util/atomic_file.h"
 #include "test_support.h"
+#include "child_process.h"
 
 namespace ngsynth {
 namespace {
 namespace fs = std::filesystem;
 using test::cli;
 using test::expect_cli_error;
+using namespace std::chrono_literals;
 std::string q(const fs::path& p) { return test::quote(p); }
 
 
@@ -142,6 +144,73 @@ TEST_F(CliGenerateTest, ResynthStretchBlendMorphAndMap) {
   std::string text((std::istreambuf_iterator<char>(svg)), {});
   EXPECT_NE(text.find(cls), std::string::npos);
   expect_cli_error("map --model " + q(model()) + " -o " + q(out("map.bmp")), "map.bmp");
+}
+
+TEST_F(CliGenerateTest, DrumsRendersAPatternOfExactLength) {
+  run_ok("drums --model " + q(model()) + " --write-pattern " + q(out("beat.json")));
+  ASSERT_TRUE(fs::exists(out("beat.json")));
+  Model m = load_model(model());
+  const std::string cls = m.info.classes.front();
+  write_file_atomically(out("p.json"), "{\"tempo\": 150, \"swing\": 0.2, \"tracks\": [{\"class\": \"" +
+                                           cls + "\", \"steps\": \"x...x...x...x...\"}]}");
+  run_ok("drums --model " + q(model()) + " " + q(out("p.json")) + " --loops 3 -o " + q(out("loop.wav")));
+  // 3 loops of 16 sixteenths at 150 BPM, 16 kHz: 3 * 16 * 1600 frames.
+  EXPECT_EQ(frames(out("loop.wav")), 3u * 16 * 1600);
+  // One swung hit on step 9 (odd): it starts at llround((9 + 0.2 / 2) * 1600) = 14560,
+  // sample-exactly: silence before, sound from there.
+  write_file_atomically(out("one.json"), "{\"tempo\": 150, \"swing\": 0.2, \"tracks\": [{\"class\": \"" +
+                                             cls + "\", \"steps\": \".........x......\"}]}");
+  run_ok("drums --model " + q(model()) + " " + q(out("one.json")) + " --tail cut -o " +
+         q(out("one.wav")) + " --format float");
+  const Audio a = read_audio(out("one.wav"));
+  ASSERT_EQ(a.samples.size(), 16u * 1600);
+  float before = 0, after = 0;
+  for (std::size_t t = 0; t < 14560; ++t) before = std::max(before, std::abs(a.samples[t]));
+  for (std::size_t t = 14560; t < 14560 + 64; ++t) after = std::max(after, std::abs(a.samples[t]));
+  EXPECT_EQ(before, 0.0f);
+  EXPECT_GT(after, 0.0f);
+  expect_cli_error("drums --model " + q(model()) + " " + q(out("beat.json")) + " --loops 0 -o " +
+                   q(out("x.wav")), "loops");
+  write_file_atomically(out("bad.json"), "{\"tempo\": 5}");
+  expect_cli_error("drums --model " + q(model()) + " " + q(out("bad.json")) + " -o " +
+                   q(out("x.wav")), "tempo");
+}
+
+// `ngsynth serve` as a real program, driven by liblo's oscsend; replies read by oscdump.
+TEST_F(CliGenerateTest, ServeAnswersOscsendAndWritesTrackBuffers) {
+  Model m = load_model(model());
+  const std::string cls = m.info.classes.front();
+  const int port = test::free_udp_port(), dump_port = test::free_udp_port();
+  test::Child server({NGSYNTH_CLI, "serve", "--model", model().string(), "--osc",
+                      std::to_string(port)}, out("serve.log"));
+  ASSERT_TRUE(server.ok());
+  for (int i = 0; i < 400 && test::slurp(out("serve.log")).find("OSC on") == std::string::npos; ++i)
+    std::this_thread::sleep_for(50ms);
+  ASSERT_NE(test::slurp(out("serve.log")).find("osc.udp://127.0.0.1:" + std::to_string(port)),
+            std::string::npos) << test::slurp(out("serve.log"));
+  test::Child dump({"oscdump", "-L", std::to_string(dump_port)}, out("dump.txt"));
+  auto send = [&](const std::string& args) {
+    const auto r = test::run_command("oscsend 127.0.0.1 " + std::to_string(port) + " " + args);
+    EXPECT_EQ(r.exit_code, 0) << args << r.output;
+  };
+  auto wait_for = [&](const std::string& needle) {
+    for (int i = 0; i < 200; ++i) {
+      if (test::slurp(out("dump.txt")).find(needle) != std::string::npos) return true;
+      std::this_thread::sleep_for(50ms);
+      if (i % 20 == 0) send("/reply_to i " + std::to_string(dump_port));
+    }
+    return false;
+  };
+  send("/reply_to i " + std::to_string(dump_port));
+  ASSERT_TRUE(wait_for("/ok")) << test::slurp(out("dump.txt"));
+  send("/sample_note si " + cls + " 5");
+  send("/write ss " + cls + " " + out("track.wav").string());
+  ASSERT_TRUE(wait_for("write")) << test::slurp(out("dump.txt"));
+  EXPECT_EQ(frames(out("track.wav")), std::size_t(m.info.grain.event_length()));
+  send("/sample_note s cowbell");
+  EXPECT_TRUE(wait_for("/error")) << test::slurp(out("dump.txt"));
+  send("/ping");
+  EXPECT_TRUE(wait_for("ping")) << test::slurp(out("dump.txt"));
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 // lengths, determinism for a seed, and the identities the processes promise.
 #include <gtest/gtest.h>
 
-#include "model_test_util.h"
+#include "trained_model.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/synth/autoencode.h"
 #include "ngsynth/synth/event.h"
@@ -21,20 +21,7 @@ namespace fs = std::filesystem;
 class SynthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    set_threads(1);
-    const GrainOptions grain = test::tiny_grain_options();
-    TrainOptions train = test::tiny_train_options();
-    train.max_steps = 20;
-    data_ = test::tiny_dataset(grain);
-    save_dataset(data_, dir_ / "tiny.ngd");
-    Trainer(data_, dir_ / "tiny.ngd", dir_ / "grain", grain, train, torch::kCPU).run(nullptr, true);
-    Model grain_model = export_run(dir_ / "grain", false, std::nullopt).model;
-    EventOptions event;
-    event.hidden = 32;
-    event.embed_dim = 4;
-    Trainer(data_, dir_ / "tiny.ngd", dir_ / "event", "temporal", grain_model, dir_ / "g.ngs",
-            event, train, torch::kCPU).run(nullptr, true);
-    model_ = export_run(dir_ / "event", false, std::nullopt).model;
+    model_ = test::train_tiny_model(dir_.path(), data_);
     sound_ = std::vector<float>(data_.event(0), data_.event(0) + data_.event_length);
     other_ = std::vector<float>(data_.event(7), data_.event(7) + data_.event_length);
   }

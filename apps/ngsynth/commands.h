@@ -22,5 +22,7 @@ Run add_morph(CLI::App& app);
 Run add_stretch(CLI::App& app);
 Run add_blend(CLI::App& app);
 Run add_map(CLI::App& app);
+Run add_drums(CLI::App& app);
+Run add_serve(CLI::App& app);
 
 }  // namespace ngsynth::cli

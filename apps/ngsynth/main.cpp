@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   add("stretch", "Time-stretch a sound without changing its pitch", ngsynth::cli::add_stretch);
   add("blend", "Mix or crossfade two sounds in the latent space", ngsynth::cli::add_blend);
   add("map", "Draw the latent map of a model (PNG or SVG)", ngsynth::cli::add_map);
+  add("drums", "Render a drum-machine pattern with a model (offline)", ngsynth::cli::add_drums);
+  add("serve", "Play a model live: OSC server, drum machine, JACK", ngsynth::cli::add_serve);
   add("bench", "Measure training and synthesis speed", ngsynth::cli::add_bench);
 
   try {

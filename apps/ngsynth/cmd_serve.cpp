@@ -1,0 +1,111 @@
+// ngsynth serve: plays a model live: OSC server, drum machine, JACK output.
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "ngsynth/live/jack_output.h"
+#include "ngsynth/live/osc_server.h"
+#include "ngsynth/live/performer.h"
+#include "ngsynth/synth/model_instrument.h"
+
+namespace ngsynth::cli {
+namespace {
+
+std::atomic<bool> g_quit{false};
+void on_signal(int) { g_quit = true; }
+
+// Without JACK the engine still needs its audio callback to advance time: a thread calls
+// it in real time and drops the samples (OSC /write and the sequencer keep working).
+void run_clock(live::Engine& engine, int sample_rate) {
+  constexpr int kBlock = 256;
+  std::vector<float> block(kBlock);
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t b = 0; !g_quit; ++b) {
+    engine.process(block);
+    std::this_thread::sleep_until(
+        start + std::chrono::duration<double>(double(b + 1) * kBlock / sample_rate));
+  }
+}
+
+}  // namespace
+
+Run add_serve(CLI::App& app) {
+  struct Args : RenderArgs {
+    std::string address = "127.0.0.1", pattern, jack_server;
+    int port = 9000, reply_port = 0, latency = 0;
+    bool jack = false, connect = false, play = false;
+  };
+  auto a = std::make_shared<Args>();
+  app.footer(
+      "Play a model live. An OSC server (liblo; 127.0.0.1 unless --address) takes messages\n"
+      "such as /sample_note kick, /xy 0.5 -1.2, /morph kick snare 0.3, /write kick k.wav,\n"
+      "/play, /tempo 100, /step snare 4 1 and replies to the sender with /ok or /error (see\n"
+      "the README for every message, with oscsend examples). A drum machine has one track\n"
+      "per class, each holding an event sampled by the model; --pattern loads its steps.\n"
+      "Audio goes to JACK with --jack (the JACK server must run at the model's sample rate,\n"
+      "e.g. jackd -d alsa -r 16000); without it the engine runs on a clock and only files are\n"
+      "written. Ctrl-C stops.\n"
+      "Example: ngsynth serve --model drums.ngs --jack --connect --play --pattern beat.json");
+  add_render_options(app, *a);
+  app.add_option("--osc", a->port, "OSC port (UDP; 0 = a free one, printed)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--address", a->address, "Address to bind (0.0.0.0: every interface)");
+  app.add_option("--reply-port", a->reply_port, "Send every reply to this port of the sender");
+  app.add_option("--pattern", a->pattern, "Drum pattern (JSON, see `ngsynth drums --help`)");
+  app.add_flag("--play", a->play, "Start the drum machine at once");
+  app.add_flag("--jack", a->jack, "Play through JACK");
+  app.add_option("--jack-server", a->jack_server, "JACK server name (default: the default)");
+  app.add_flag("--connect", a->connect, "Connect the output to the playback ports");
+  app.add_option("--latency", a->latency,
+                 "Engine latency in frames (default 1024; at least the JACK period plus the "
+                 "time to render a note, see `ngsynth bench`)")
+      ->check(CLI::Range(64, 65536));
+  return [a] {
+    Model m = open_model(*a);
+    ModelInstrument instrument(m);
+    live::Pattern pattern = a->pattern.empty() ? live::default_pattern(m.info.classes)
+                                               : live::read_pattern(a->pattern);
+    live::PerformerOptions po;
+    po.first_seed = a->seed;
+    if (a->latency > 0) po.engine.latency_frames = a->latency;
+    live::Performer performer(instrument, pattern, po);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    std::unique_ptr<live::JackOutput> jack;
+    if (a->jack) {
+      live::JackOptions jo;
+      jo.server_name = a->jack_server;
+      jo.connect = a->connect;
+      jack = std::make_unique<live::JackOutput>(performer.engine(), jo);
+    }
+    live::OscOptions oo;
+    oo.address = a->address;
+    oo.port = a->port;
+    oo.reply_port = a->reply_port;
+    live::OscServer osc(performer, oo);
+    if (a->play) performer.drums().play(performer.engine());
+    const int rate = performer.sample_rate();
+    const int latency = performer.engine().latency_frames();
+    std::printf("ngsynth serve: OSC on %s, %s, %zu tracks, latency %d frames (%.1f ms)\n",
+                osc.url().c_str(),
+                jack ? ("JACK port " + jack->port_name()).c_str() : "no audio output (clock only)",
+                performer.classes().size(), latency, 1e3 * latency / rate);
+    std::fflush(stdout);
+    if (jack) {
+      while (!g_quit && !jack->server_gone())
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (jack->server_gone()) std::fprintf(stderr, "ngsynth serve: the JACK server went away\n");
+    } else {
+      run_clock(performer.engine(), rate);
+    }
+    performer.drums().stop();
+    std::printf("ngsynth serve: stopped\n");
+    return 0;
+  };
+}
+
+}  // namespace ngsynth::cli
