@@ -497,6 +497,8 @@ TEST(OscServerDocs, TheDocumentationHoldsTheMessageTable) {
   const std::string doc = read_file(std::filesystem::path(NGSYNTH_SOURCE_DIR) / "docs" / "live_engine.md");
   const std::string table = osc_messages_markdown();
   EXPECT_NE(doc.find(table), std::string::npos) << "docs/live_engine.md lacks the table; it is:\n" << table;
+  const std::string readme = read_file(std::filesystem::path(NGSYNTH_SOURCE_DIR) / "README.md");
+  EXPECT_NE(readme.find(table), std::string::npos) << "README.md lacks the table; it is:\n" << table;
   std::vector<std::string> paths;
   for (const MessageDoc& d : osc_messages()) {
     EXPECT_EQ(d.path.front(), '/');
