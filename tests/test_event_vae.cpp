@@ -83,5 +83,24 @@ TEST(EventVae, RejectsBadOptions) {
   EXPECT_THROW(EventVae(o, 8, 9, 2), std::exception);
 }
 
+// Decoding without autograd runs the recurrent net in raw loops; it must agree with
+// LibTorch's GRU and LSTM (the training path), also after the weights change.
+TEST(EventVae, InferenceDecodeMatchesTheDifferentiablePath) {
+  for (const std::string rnn : {"gru", "lstm"}) {
+    torch::manual_seed(5);
+    EventVae vae(small_event(rnn), 8, 9, 3);
+    torch::Tensor e = torch::randn({2, 6}) * 2;
+    torch::Tensor labels = torch::tensor({2, 0});
+    for (int round = 0; round < 2; ++round) {
+      torch::Tensor reference = vae->decode(e, labels, 13).detach();
+      torch::NoGradGuard no_grad;
+      torch::Tensor fast = vae->decode(e, labels, 13);
+      EXPECT_TRUE(torch::allclose(fast, reference, 1e-4, 1e-5))
+          << rnn << " round " << round << ": max diff " << (fast - reference).abs().max().item<float>();
+      for (auto& p : vae->parameters()) p.add_(0.1 * torch::randn_like(p));  // a training step
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ngsynth

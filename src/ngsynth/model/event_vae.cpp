@@ -1,5 +1,6 @@
 #include "ngsynth/model/event_vae.h"
 
+#include "ngsynth/model/recurrent_kernels.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {
@@ -74,6 +75,49 @@ torch::Tensor EventVaeImpl::run_rnn(nn::AnyModule& rnn, const torch::Tensor& x,
   return out;
 }
 
+torch::Tensor EventVaeImpl::run_decoder_inference(const torch::Tensor& x, const torch::Tensor& h0,
+                                                  int64_t n_steps) {
+  auto params = dec_rnn_.ptr()->named_parameters();
+  const torch::Tensor w_ih = params["weight_ih_l0"], w_hh = params["weight_hh_l0"];
+  const torch::Tensor b_ih = params["bias_ih_l0"], b_hh = params["bias_hh_l0"];
+  const bool lstm = options_.rnn == "lstm";
+  const int64_t hidden = options_.hidden, gates = w_hh.size(0), b = x.size(0);
+  // Inference tensors (made under InferenceMode) keep no version counter: no training
+  // changes them.
+  const int64_t version = w_hh.is_inference() ? 0 : static_cast<int64_t>(w_hh._version());
+  if (w_hh.data_ptr() != whh_data_ || version != whh_version_) {
+    torch::Tensor t = w_hh.detach().t().contiguous();
+    whh_t_.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+    whh_data_ = w_hh.data_ptr();
+    whh_version_ = version;
+  }
+  // The input is the same at every step: its projection is computed once.
+  torch::Tensor gx = torch::addmm(lstm ? b_ih + b_hh : b_ih, x, w_ih.t()).contiguous();
+  const torch::Tensor h_start = h0.contiguous(), bias_hh = b_hh.contiguous();
+  torch::Tensor out = torch::empty({b, n_steps, hidden});
+  std::vector<float> h(hidden), c(hidden), g(gates);
+  for (int64_t i = 0; i < b; ++i) {
+    const float* gxi = gx.data_ptr<float>() + i * gates;
+    std::copy(h_start.data_ptr<float>() + i * hidden, h_start.data_ptr<float>() + (i + 1) * hidden,
+              h.begin());
+    std::fill(c.begin(), c.end(), 0.0f);
+    float* o = out.data_ptr<float>() + i * n_steps * hidden;
+    for (int64_t t = 0; t < n_steps; ++t, o += hidden) {
+      if (lstm) {
+        std::copy(gxi, gxi + gates, g.begin());
+        matvec_transposed(h.data(), whh_t_.data(), hidden, gates, g.data());
+        lstm_step(g.data(), c.data(), h.data(), hidden);
+      } else {
+        std::copy(bias_hh.data_ptr<float>(), bias_hh.data_ptr<float>() + gates, g.begin());
+        matvec_transposed(h.data(), whh_t_.data(), hidden, gates, g.data());
+        gru_step(gxi, g.data(), h.data(), hidden);
+      }
+      std::copy(h.begin(), h.end(), o);
+    }
+  }
+  return out;
+}
+
 Posterior EventVaeImpl::encode(const torch::Tensor& series) {
   TORCH_CHECK(series.dim() == 3 && series.size(2) == z_dim_, "event encode: expected (batch, "
               "steps, ", z_dim_, ")");
@@ -102,8 +146,12 @@ torch::Tensor EventVaeImpl::decode(const torch::Tensor& embedding, const torch::
   const int64_t b = embedding.size(0);
   torch::Tensor c = class_weights(classes, b).to(embedding.device());
   torch::Tensor ec = torch::cat({embedding, c}, 1);
-  torch::Tensor x = dec_in_->forward(ec).unsqueeze(1).expand({-1, n_steps, -1});
-  torch::Tensor out = run_rnn(dec_rnn_, x.contiguous(), torch::tanh(dec_h0_->forward(ec)));
+  torch::Tensor in = dec_in_->forward(ec);
+  torch::Tensor h0 = torch::tanh(dec_h0_->forward(ec));
+  torch::Tensor out =
+      (!torch::GradMode::is_enabled() && in.device().is_cpu())
+          ? run_decoder_inference(in, h0, n_steps)
+          : run_rnn(dec_rnn_, in.unsqueeze(1).expand({-1, n_steps, -1}).contiguous(), h0);
   torch::Tensor cs = c.unsqueeze(1).expand({-1, n_steps, -1});
   return destandardise(dec_out_->forward(torch::cat({out, cs}, 2)));
 }

@@ -12,6 +12,8 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
 #include "ngsynth/model/encoder.h"
 #include "ngsynth/model/options.h"
 
@@ -53,6 +55,11 @@ class EventVaeImpl : public torch::nn::Module {
   torch::Tensor class_weights(const torch::Tensor& classes, int64_t batch) const;
   torch::Tensor run_rnn(torch::nn::AnyModule& rnn, const torch::Tensor& x,
                         const torch::Tensor& h0);
+  // The decoder's recurrent net without autograd on the CPU, for input x (B, hidden)
+  // repeated at every step: the input projection once, then raw-loop steps
+  // (recurrent_kernels.h) over a cached transposed copy of the recurrent weights.
+  torch::Tensor run_decoder_inference(const torch::Tensor& x, const torch::Tensor& h0,
+                                      int64_t n_steps);
 
   EventOptions options_;
   int z_dim_, n_steps_, n_classes_;
@@ -62,6 +69,9 @@ class EventVaeImpl : public torch::nn::Module {
   torch::nn::Linear dec_h0_{nullptr};
   torch::nn::AnyModule enc_rnn_, dec_rnn_;
   torch::Tensor z_mean_, z_std_;
+  std::vector<float> whh_t_;          // decoder W_hh transposed, for inference
+  int64_t whh_version_ = -1;          // W_hh's version counter when whh_t_ was made
+  const void* whh_data_ = nullptr;    // and its storage
 };
 TORCH_MODULE(EventVae);
 
