@@ -4,7 +4,7 @@
 # trains the grain VAE with the fast preset (MINUTES, default 10; 60 gives the README's
 # figures), then the event VAE on its latents (EVENT_MINUTES, default 5), exports the
 # model, resynthesises a few test-split sounds, samples new hits of every class, draws
-# the latent map and evaluates the test split.
+# the latent map, renders the default drum pattern and evaluates the test split.
 # Everything lands in ./out (OUT=... to change). Re-running resumes the training.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +47,8 @@ while IFS=$'\t' read -r cls path; do
 done < "$out/reconstructions/list.txt"
 $ng sample --model "$out/drums.ngs" -n 4 -o "$out/samples"
 $ng map --model "$out/drums.ngs" -o "$out/map.png"
+$ng drums --model "$out/drums.ngs" --write-pattern "$out/beat.json"
+$ng drums --model "$out/drums.ngs" "$out/beat.json" --loops 4 -o "$out/beat.wav"
 $ng eval --model "$out/drums.ngs" --data "$out/drums.ngd" --json "$out/eval.json"
 echo "done: model $out/drums.ngs, resyntheses in $out/reconstructions, new hits in" \
-  "$out/samples, latent map $out/map.png, metrics in $out/eval.json"
+  "$out/samples, latent map $out/map.png, a drum loop $out/beat.wav, metrics in $out/eval.json"

@@ -2,13 +2,9 @@
 
 #include <algorithm>
 
-namespace ngsynth {
+#include "ngsynth/util/simd.h"
 
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define NGSYNTH_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define NGSYNTH_SIMD_CLONES
-#endif
+namespace ngsynth {
 
 // One multiply-add sweep per tap (out[t] += w[k] * in[t + k - taps/2]): a plain axpy that
 // the compiler vectorises.

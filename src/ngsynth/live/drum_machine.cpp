@@ -477,6 +477,22 @@ NoteRenderer DrumMachine::renderer() const {
   };
 }
 
+// The notes of step s at `frame`, one per track with a hit there (state_mu_ held).
+void DrumMachine::step_notes(int s, int64_t frame, std::vector<TimedNote>& out) const {
+  for (std::size_t i = 0; i < tracks_.size(); ++i) {
+    const Track& t = tracks_[i];
+    const float g = t.steps[static_cast<std::size_t>(s)] * t.gain;
+    if (g <= 0.0f) continue;
+    NoteRequest r;
+    r.class_index = t.class_index;
+    r.seed = t.seed;
+    r.temperature = t.temperature;
+    r.gain = g;
+    r.tag = i;
+    out.push_back({frame, r});
+  }
+}
+
 std::vector<TimedNote> DrumMachine::notes(int64_t loops, int64_t origin) const {
   if (loops < 0) throw Error("drum machine notes: loops " + std::to_string(loops) + " is negative");
   std::lock_guard lk(state_mu_);
@@ -484,18 +500,7 @@ std::vector<TimedNote> DrumMachine::notes(int64_t loops, int64_t origin) const {
   for (int64_t l = 0; l < loops; ++l)
     for (int s = 0; s < steps_; ++s) {
       const int64_t frame = origin + step_frame(tempo_, swing_, steps_, sample_rate_, l, s);
-      for (std::size_t i = 0; i < tracks_.size(); ++i) {
-        const Track& t = tracks_[i];
-        const float g = t.steps[static_cast<std::size_t>(s)] * t.gain;
-        if (g <= 0.0f) continue;
-        NoteRequest r;
-        r.class_index = t.class_index;
-        r.seed = t.seed;
-        r.temperature = t.temperature;
-        r.gain = g;
-        r.tag = i;
-        out.push_back({frame, r});
-      }
+      step_notes(s, frame, out);
     }
   return out;
 }
@@ -563,18 +568,7 @@ void DrumMachine::scheduler_main(Engine* engine) {
         const int64_t frame = frame_of(next_step_);
         if (frame > horizon) break;
         const int s = static_cast<int>(next_step_ % steps_);
-        for (std::size_t i = 0; i < tracks_.size(); ++i) {
-          const Track& t = tracks_[i];
-          const float g = t.steps[static_cast<std::size_t>(s)] * t.gain;
-          if (g <= 0.0f) continue;
-          NoteRequest r;
-          r.class_index = t.class_index;
-          r.seed = t.seed;
-          r.temperature = t.temperature;
-          r.gain = g;
-          r.tag = i;
-          due.push_back({frame, r});
-        }
+        step_notes(s, frame, due);
         ++next_step_;
         scheduled_.fetch_add(1);
       }

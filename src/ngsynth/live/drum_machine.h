@@ -168,6 +168,7 @@ class DrumMachine {
   int64_t notes_dropped() const;    // note_at calls refused by a full engine ring
 
  private:
+  void step_notes(int step, int64_t frame, std::vector<TimedNote>& out) const;
   struct Track {
     int class_index = 0;
     std::vector<float> steps;

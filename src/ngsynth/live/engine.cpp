@@ -16,6 +16,7 @@
 #include "ngsynth/live/spsc_queue.h"
 #include "ngsynth/live/voice_pool.h"
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/json_fields.h"
 
 namespace ngsynth::live {
 using nlohmann::json;
@@ -31,33 +32,6 @@ void require(bool ok, const std::string& field, const std::string& why) {
   if (!ok) throw Error("engine option " + field + ": " + why);
 }
 
-// Reads every field listed, rejects keys that are not (as model/options.cpp does).
-class Reader {
- public:
-  explicit Reader(const json& j) : j_(j) {
-    if (!j.is_object()) throw Error("engine options: expected a JSON object");
-  }
-  template <typename T>
-  void operator()(const char* key, T& field) {
-    seen_.push_back(key);
-    auto it = j_.find(key);
-    if (it == j_.end()) return;  // keep the default
-    try {
-      field = it->template get<T>();
-    } catch (const json::exception&) {
-      throw Error(std::string("engine option ") + key + ": wrong type (" + it->dump() + ")");
-    }
-  }
-  void reject_unknown() const {
-    for (auto it = j_.begin(); it != j_.end(); ++it)
-      if (std::find(seen_.begin(), seen_.end(), it.key()) == seen_.end())
-        throw Error("engine options: unknown key '" + it.key() + "'");
-  }
-
- private:
-  const json& j_;
-  std::vector<std::string> seen_;
-};
 
 template <typename Visit>
 void visit_engine(EngineOptions& o, Visit&& v) {
@@ -149,7 +123,7 @@ void to_json(json& j, const EngineOptions& o) {
 }
 
 void from_json(const json& j, EngineOptions& o) {
-  Reader r(j);
+  JsonFieldReader r(j, "engine");
   visit_engine(o, r);
   r.reject_unknown();
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/json_fields.h"
 
 namespace ngsynth {
 using nlohmann::json;
@@ -15,34 +16,6 @@ void require(bool ok, const std::string& field, const std::string& why) {
   if (!ok) throw Error("option " + field + ": " + why);
 }
 
-// Reads every field listed, rejects keys that are not.
-class Reader {
- public:
-  explicit Reader(const json& j, const char* what) : j_(j), what_(what) {
-    if (!j.is_object()) throw Error(std::string(what) + " options: expected a JSON object");
-  }
-  template <typename T>
-  void operator()(const char* key, T& field) {
-    seen_.push_back(key);
-    auto it = j_.find(key);
-    if (it == j_.end()) return;  // keep the default
-    try {
-      field = it->template get<T>();
-    } catch (const json::exception&) {
-      throw Error(std::string(what_) + " option " + key + ": wrong type (" + it->dump() + ")");
-    }
-  }
-  void reject_unknown() const {
-    for (auto it = j_.begin(); it != j_.end(); ++it)
-      if (std::find(seen_.begin(), seen_.end(), it.key()) == seen_.end())
-        throw Error(std::string(what_) + " options: unknown key '" + it.key() + "'");
-  }
-
- private:
-  const json& j_;
-  const char* what_;
-  std::vector<std::string> seen_;
-};
 
 template <typename Visit>
 void visit_grain(GrainOptions& o, Visit&& v) {
@@ -224,7 +197,7 @@ void to_json(json& j, const GrainOptions& o) {
 }
 
 void from_json(const json& j, GrainOptions& o) {
-  Reader r(j, "grain");
+  JsonFieldReader r(j, "grain");
   visit_grain(o, r);
   r.reject_unknown();
 }
@@ -235,7 +208,7 @@ void to_json(json& j, const TrainOptions& o) {
 }
 
 void from_json(const json& j, TrainOptions& o) {
-  Reader r(j, "train");
+  JsonFieldReader r(j, "train");
   visit_train(o, r);
   r.reject_unknown();
 }
@@ -246,7 +219,7 @@ void to_json(json& j, const EventOptions& o) {
 }
 
 void from_json(const json& j, EventOptions& o) {
-  Reader r(j, "event");
+  JsonFieldReader r(j, "event");
   visit_event(o, r);
   r.reject_unknown();
 }

@@ -2,13 +2,9 @@
 
 #include <cmath>
 
-namespace ngsynth {
+#include "ngsynth/util/simd.h"
 
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define NGSYNTH_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define NGSYNTH_SIMD_CLONES
-#endif
+namespace ngsynth {
 
 namespace {
 inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
