@@ -33,13 +33,8 @@ fi
 $ng export "$out/event-run" -o "$out/drums.ngs"
 
 # A few test-split sounds, one per class where possible, from the manifest.
-python3 - "$out/drums.manifest.json" > "$out/reconstructions/list.txt" <<'PY' || true
-import json, sys
-seen = set()
-for e in json.load(open(sys.argv[1]))["files"]:
-    if e.get("accepted") and e.get("split") == "test" and e["class"] not in seen:
-        seen.add(e["class"]); print(e["class"] + "\t" + e["path"])
-PY
+jq -r '[.files[] | select(.accepted and .split == "test")] | group_by(.class)[] | .[0]
+       | "\(.class)\t\(.path)"' "$out/drums.manifest.json" > "$out/reconstructions/list.txt"
 while IFS=$'\t' read -r cls path; do
   [ -n "$path" ] || continue
   cp "$path" "$out/reconstructions/${cls}_original.${path##*.}"
