@@ -213,5 +213,54 @@ TEST_F(CliGenerateTest, ServeAnswersOscsendAndWritesTrackBuffers) {
   EXPECT_TRUE(wait_for("ping")) << test::slurp(out("dump.txt"));
 }
 
+// `ngsynth serve --jack` against jackd's dummy driver at 48 kHz (the model is 16 kHz, so
+// the output is resampled): the drum machine plays, the engine's frames advance, hits start.
+TEST_F(CliGenerateTest, ServePlaysTheDrumMachineThroughJack) {
+  const std::string name = "ngsynth-cli-" + std::to_string(::getpid());
+  test::Child jackd({"jackd", "-n", name, "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "512"},
+                    out("jackd.log"));
+  ASSERT_TRUE(jackd.ok());
+  const int port = test::free_udp_port(), dump_port = test::free_udp_port();
+  std::unique_ptr<test::Child> server;
+  std::string log;
+  for (int attempt = 0; attempt < 40; ++attempt) {  // until jackd accepts clients
+    server = std::make_unique<test::Child>(
+        std::vector<std::string>{NGSYNTH_CLI, "serve", "--model", model().string(), "--osc",
+                                 std::to_string(port), "--jack", "--jack-server", name, "--play"},
+        out("serve-jack.log"));
+    for (int i = 0; i < 200; ++i) {
+      log = test::slurp(out("serve-jack.log"));
+      if (log.find("OSC on") != std::string::npos || log.find("error") != std::string::npos) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    if (log.find("OSC on") != std::string::npos) break;
+    server.reset();
+    std::this_thread::sleep_for(250ms);
+  }
+  ASSERT_NE(log.find("at 48000 Hz (resampled from 16000 Hz)"), std::string::npos) << log;
+  test::Child dump({"oscdump", "-L", std::to_string(dump_port)}, out("dump-jack.txt"));
+  auto status = [&]() -> std::vector<std::string> {
+    test::run_command("oscsend 127.0.0.1 " + std::to_string(port) + " /reply_to i " + std::to_string(dump_port));
+    const auto before = test::dump_lines(out("dump-jack.txt")).size();
+    test::run_command("oscsend 127.0.0.1 " + std::to_string(port) + " /status");
+    for (int i = 0; i < 100; ++i) {
+      const auto lines = test::dump_lines(out("dump-jack.txt"));
+      for (std::size_t k = before; k < lines.size(); ++k)
+        if (lines[k].path == "/ok" && !lines[k].args.empty() && lines[k].args[0] == "\"status\"")
+          return lines[k].args;
+      std::this_thread::sleep_for(50ms);
+    }
+    return {};
+  };
+  const auto first = status();
+  ASSERT_GE(first.size(), 8u) << test::slurp(out("dump-jack.txt"));
+  std::this_thread::sleep_for(1s);
+  const auto second = status();
+  ASSERT_GE(second.size(), 8u) << test::slurp(out("dump-jack.txt"));
+  EXPECT_EQ(second[1], "1");                                   // playing
+  EXPECT_GT(std::stoll(second[5]), std::stoll(first[5]) + 8000);  // engine frames advanced
+  EXPECT_GT(std::stoll(second[7]), 0);                         // hits started
+}
+
 }  // namespace
 }  // namespace ngsynth

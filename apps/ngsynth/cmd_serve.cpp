@@ -46,9 +46,9 @@ Run add_serve(CLI::App& app) {
       "/play, /tempo 100, /step snare 4 1 and replies to the sender with /ok or /error (see\n"
       "the README for every message, with oscsend examples). A drum machine has one track\n"
       "per class, each holding an event sampled by the model; --pattern loads its steps.\n"
-      "Audio goes to JACK with --jack (the JACK server must run at the model's sample rate,\n"
-      "e.g. jackd -d alsa -r 16000); without it the engine runs on a clock and only files are\n"
-      "written. Ctrl-C stops.\n"
+      "Audio goes to JACK with --jack (resampled when the server runs at another rate than\n"
+      "the model); without it the engine runs on a clock and only files are written.\n"
+      "Ctrl-C stops.\n"
       "Example: ngsynth serve --model drums.ngs --jack --connect --play --pattern beat.json");
   add_render_options(app, *a);
   app.add_option("--osc", a->port, "OSC port (UDP; 0 = a free one, printed)")
@@ -90,10 +90,14 @@ Run add_serve(CLI::App& app) {
     if (a->play) performer.drums().play(performer.engine());
     const int rate = performer.sample_rate();
     const int latency = performer.engine().latency_frames();
+    std::string audio = "no audio output (clock only)";
+    if (jack) {
+      audio = "JACK port " + jack->port_name() + " at " + std::to_string(jack->sample_rate()) + " Hz";
+      if (jack->resampling()) audio += " (resampled from " + std::to_string(rate) + " Hz)";
+    }
     std::printf("ngsynth serve: OSC on %s, %s, %zu tracks, latency %d frames (%.1f ms)\n",
-                osc.url().c_str(),
-                jack ? ("JACK port " + jack->port_name()).c_str() : "no audio output (clock only)",
-                performer.classes().size(), latency, 1e3 * latency / rate);
+                osc.url().c_str(), audio.c_str(), performer.classes().size(), latency,
+                1e3 * latency / rate);
     std::fflush(stdout);
     if (jack) {
       while (!g_quit && !jack->server_gone())

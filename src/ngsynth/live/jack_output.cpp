@@ -1,10 +1,13 @@
 #include "ngsynth/live/jack_output.h"
 
 #include <jack/jack.h>
+#include <samplerate.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <span>
+#include <vector>
 
 #include "ngsynth/util/error.h"
 
@@ -18,6 +21,11 @@ struct JackOutput::Impl {
   int period = 0;
   std::atomic<int64_t> frames{0}, calls{0}, xrun_count{0};
   std::atomic<bool> gone{false}, mismatch{false};
+  // When JACK runs at another rate than the engine: a streaming libsamplerate converter
+  // that pulls engine blocks through its callback (no allocation once created).
+  SRC_STATE* src = nullptr;
+  double ratio = 1.0;  // output (JACK) frames per engine frame
+  std::vector<float> block = std::vector<float>(256);
 
   explicit Impl(Engine& e) : engine(e) {}
   ~Impl() {
@@ -25,13 +33,26 @@ struct JackOutput::Impl {
       jack_deactivate(client);
       jack_client_close(client);
     }
+    if (src) src_delete(src);
+  }
+
+  static long pull(void* arg, float** data) {
+    Impl& m = *static_cast<Impl*>(arg);
+    m.engine.process(std::span<float>(m.block));
+    *data = m.block.data();
+    return static_cast<long>(m.block.size());
   }
 
   // --- JACK's threads ---
   static int process(jack_nframes_t n, void* arg) {
     Impl& m = *static_cast<Impl*>(arg);
     auto* out = static_cast<jack_default_audio_sample_t*>(jack_port_get_buffer(m.port, n));
-    m.engine.process(std::span<float>(out, n));
+    if (m.src) {
+      const long got = src_callback_read(m.src, m.ratio, static_cast<long>(n), out);
+      for (long i = std::max(got, 0L); i < static_cast<long>(n); ++i) out[i] = 0.0f;
+    } else {
+      m.engine.process(std::span<float>(out, n));
+    }
     m.frames.fetch_add(n, std::memory_order_relaxed);
     m.calls.fetch_add(1, std::memory_order_relaxed);
     return 0;
@@ -42,7 +63,7 @@ struct JackOutput::Impl {
   }
   static int rate_changed(jack_nframes_t rate, void* arg) {
     Impl& m = *static_cast<Impl*>(arg);
-    m.mismatch.store(static_cast<int>(rate) != m.engine.options().sample_rate, std::memory_order_relaxed);
+    m.mismatch.store(static_cast<int>(rate) != m.rate, std::memory_order_relaxed);
     return 0;
   }
   static void shutdown(void* arg) { static_cast<Impl*>(arg)->gone.store(true); }
@@ -69,10 +90,14 @@ JackOutput::JackOutput(Engine& engine, const JackOptions& options) : impl_(std::
                 }() + ")");
   m.rate = static_cast<int>(jack_get_sample_rate(m.client));
   m.period = static_cast<int>(jack_get_buffer_size(m.client));
-  if (m.rate != engine.options().sample_rate)
-    throw Error("jack: " + server + " runs at " + std::to_string(m.rate) + " Hz, the engine (the model) at " +
-                std::to_string(engine.options().sample_rate) + " Hz; start jackd with -r " +
-                std::to_string(engine.options().sample_rate) + " (or resample the model)");
+  if (m.rate != engine.options().sample_rate) {
+    int err = 0;
+    m.ratio = double(m.rate) / engine.options().sample_rate;
+    m.src = src_callback_new(&Impl::pull, SRC_SINC_FASTEST, 1, &err, &m);
+    if (!m.src || src_is_valid_ratio(m.ratio) == 0)
+      throw Error("jack: cannot resample " + std::to_string(engine.options().sample_rate) + " Hz to " +
+                  std::to_string(m.rate) + " Hz: " + src_strerror(err));
+  }
   m.port = jack_port_register(m.client, options.port_name.c_str(), JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
   if (!m.port) throw Error("jack: cannot register output port '" + options.port_name + "'");
   if (jack_set_process_callback(m.client, &Impl::process, &m) != 0 ||
@@ -95,6 +120,7 @@ JackOutput::JackOutput(Engine& engine, const JackOptions& options) : impl_(std::
 JackOutput::~JackOutput() = default;
 
 int JackOutput::sample_rate() const { return impl_->rate; }
+bool JackOutput::resampling() const { return impl_->src != nullptr; }
 int JackOutput::buffer_size() const { return impl_->period; }
 std::string JackOutput::client_name() const { return jack_get_client_name(impl_->client); }
 std::string JackOutput::port_name() const { return jack_port_name(impl_->port); }

@@ -1,9 +1,11 @@
 // Live audio output through JACK (jackd2): a client with one mono output port whose
 // process callback is Engine::process on the port's buffer, and nothing else besides two
-// relaxed atomic counter updates. The engine's sample rate must equal the server's (an
-// Error at start, and a counted mismatch if the server's rate changes later); the JACK
-// period is the engine's block size, so the engine's latency_frames should be at least
-// one period plus the renderer's worst case.
+// relaxed atomic counter updates. When the server runs at another rate than the engine
+// (48 kHz against a 16 kHz model), a streaming libsamplerate converter (SRC_SINC_FASTEST,
+// created at start, allocation-free afterwards) pulls 256-frame engine blocks from the
+// callback and adds its filter delay (a few ms) to the latency. A later change of the
+// server's rate is counted as a mismatch. The engine's latency_frames should be at least
+// one JACK period (or 256 frames when resampling) plus the renderer's worst case.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +36,7 @@ class JackOutput {
   JackOutput& operator=(const JackOutput&) = delete;
 
   int sample_rate() const;            // the server's
+  bool resampling() const;            // the server's rate differs from the engine's
   int buffer_size() const;            // frames per period, as of the start
   std::string client_name() const;    // as granted by the server (may differ if taken)
   std::string port_name() const;      // full name, "client:out"
