@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <mutex>
 #include <numbers>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,19 @@ class FakeInstrument : public live::Instrument {
     std::vector<float> ea = event(a, seed, 1.0f), eb = event(b, seed, 1.0f);
     for (std::size_t i = 0; i < ea.size(); ++i) ea[i] = (1.0f - t) * ea[i] + t * eb[i];
     return ea;
+  }
+
+  // Streams: chunk k of a stream is a cosine whose frequency follows x, amplitude y.
+  int stream_chunk_frames() const override { return 128; }
+  live::StreamRenderer stream_renderer(int) override {
+    return [this](const live::StreamState& s, int64_t chunk, std::span<float> out) {
+      const double f = 200.0 + 100.0 * (s.params.empty() ? 0.0 : s.params[0]);
+      const double a = 0.1 + 0.05 * std::abs(s.params.size() > 1 ? s.params[1] : 0.0f);
+      const int n = std::min<int>(128, static_cast<int>(out.size()));
+      for (int i = 0; i < n; ++i)
+        out[i] = static_cast<float>(a * std::cos(2.0 * std::numbers::pi * f * double(chunk * 128 + i) / rate_));
+      return n;
+    };
   }
 
   std::atomic<int> calls{0};

@@ -207,6 +207,14 @@ TEST_F(CliGenerateTest, ServeAnswersOscsendAndWritesTrackBuffers) {
   send("/write ss " + cls + " " + out("track.wav").string());
   ASSERT_TRUE(wait_for("write")) << test::slurp(out("dump.txt"));
   EXPECT_EQ(frames(out("track.wav")), std::size_t(m.info.grain.event_length()));
+  send("/stream ff 0.5 0.25");  // the XY pad: a grain stream of the model
+  EXPECT_TRUE(wait_for("\"stream\"")) << test::slurp(out("dump.txt"));
+  bool streamed = false;
+  for (const auto& line : test::dump_lines(out("dump.txt")))
+    streamed |= line.path == "/ok" && !line.args.empty() && line.args[0] == "\"stream\"";
+  EXPECT_TRUE(streamed) << test::slurp(out("dump.txt"));
+  send("/stream_stop");
+  EXPECT_TRUE(wait_for("stream_stop")) << test::slurp(out("dump.txt"));
   send("/sample_note s cowbell");
   EXPECT_TRUE(wait_for("/error")) << test::slurp(out("dump.txt"));
   send("/ping");

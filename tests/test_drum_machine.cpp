@@ -16,6 +16,7 @@
 
 #include "fake_instrument.h"
 #include "ngsynth/live/drum_machine.h"
+#include "ngsynth/live/performer.h"
 #include "ngsynth/live/engine.h"
 #include "ngsynth/util/error.h"
 #include "test_support.h"
@@ -409,6 +410,38 @@ TEST(DrumMachineLive, ResampleWhilePlaying) {
   }
   EXPECT_GT(n_old, 3);
   EXPECT_GT(n_new, 3);
+}
+
+// The XY pad over a Performer: one grain stream that starts at the first point, follows
+// the next ones, and fades out on stop.
+TEST(PerformerStream, StartsMovesAndStopsOneStream) {
+  test::FakeInstrument fake(2000);
+  Performer performer(fake, default_pattern(fake.classes()));
+  Engine& engine = performer.engine();
+  std::vector<float> block(256);
+  auto run = [&](int blocks) {
+    double energy = 0;
+    for (int b = 0; b < blocks; ++b) {
+      engine.wait_idle();
+      engine.process(block);
+      for (float v : block) energy += v * v;
+    }
+    return energy;
+  };
+  performer.set_class(2);
+  EXPECT_EQ(performer.stream(0.5f, 0.1f), 2);
+  EXPECT_GT(run(20), 0.0);
+  EXPECT_EQ(engine.active_streams(), 1);
+  EXPECT_EQ(performer.stream(1.0f, 0.2f), 2);  // moved, not a second stream
+  run(10);
+  EXPECT_EQ(engine.active_streams(), 1);
+  EXPECT_TRUE(performer.stream_stop());
+  EXPECT_FALSE(performer.stream_stop());
+  run(20);
+  EXPECT_EQ(engine.active_streams(), 0);
+  EXPECT_EQ(run(4), 0.0);
+  EXPECT_EQ(engine.underruns(), 0);
+  EXPECT_THROW(performer.stream(NAN, 0.0f), Error);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ngsynth/live/engine.h"
+
 namespace ngsynth::live {
 
 // What live front-ends ask of a trained model. Implemented over LibTorch elsewhere, by fakes
@@ -26,6 +28,12 @@ class Instrument {
   virtual std::vector<float> xy_event(int class_index, float x, float y, int64_t frames, uint64_t seed) = 0;
   // The event at t in [0, 1] of the morph from a sampled event of class a to one of class b.
   virtual std::vector<float> morph_event(int class_a, int class_b, float t, uint64_t seed) = 0;
+
+  // Continuous streams (an XY pad played live): frames per stream chunk, 0 when the
+  // instrument has none; and the engine's stream renderer for up to max_streams streams,
+  // whose params are a latent-map point (x, y) and whose tag is the class.
+  virtual int stream_chunk_frames() const { return 0; }
+  virtual StreamRenderer stream_renderer(int max_streams) { return {}; }
 };
 
 }  // namespace ngsynth::live

@@ -275,6 +275,17 @@ const std::vector<Route>& routes() {
            const PlayedClip p = c.p.xy(static_cast<float>(v[0].f), static_cast<float>(v[1].f), seed_arg(v[2]));
            r.s(class_name(c.p, p.class_index)).f(v[0].f).f(v[1].f).i(p.frames);
          }},
+        {{"/stream", "<x:f> <y:f>", "/ok stream <class> <x:f> <y:f>",
+          "Play the latent map continuously: start a grain stream of the current class at (x, y), "
+          "or move the running one there (an XY pad).",
+          "oscsend 127.0.0.1 9000 /stream ff 1.5 -0.25"},
+         [](Context& c, const std::vector<Value>& v, Reply& r) {
+           const int k = c.p.stream(static_cast<float>(v[0].f), static_cast<float>(v[1].f));
+           r.s(class_name(c.p, k)).f(v[0].f).f(v[1].f);
+         }},
+        {{"/stream_stop", "", "/ok stream_stop <was_playing:i>", "Fade the grain stream out.",
+          "oscsend 127.0.0.1 9000 /stream_stop"},
+         [](Context& c, const std::vector<Value>&, Reply& r) { r.i(c.p.stream_stop() ? 1 : 0); }},
         {{"/morph", "<a:s|i> <b:s|i> <t:f> [seed:i]", "/ok morph <a> <b> <t:f> <frames>",
           "Play the event at t (0..1) of the morph from class a to class b.",
           "oscsend 127.0.0.1 9000 /morph ssf kick snare 0.5"},

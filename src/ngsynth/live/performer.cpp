@@ -36,9 +36,17 @@ Performer::Performer(Instrument& instrument, const Pattern& pattern, PerformerOp
   eo.max_note_frames = static_cast<int>(std::min<int64_t>(
       {std::max({max_clip_frames_, static_cast<int64_t>(instrument.event_frames()), drums_->longest_buffer()}),
        int64_t(1) << 24}));
-  engine_ = std::make_unique<Engine>(eo, [this](const NoteRequest& r, std::span<float> out) {
-    return render(r, out);
-  });
+  const int chunk = instrument.stream_chunk_frames();
+  StreamRenderer streams;
+  if (chunk > 0) {
+    eo.max_streams = std::max(eo.max_streams, 1);
+    eo.stream_chunk_frames = chunk;
+    eo.stream_params = 2;
+    streams = instrument.stream_renderer(eo.max_streams);
+  }
+  engine_ = std::make_unique<Engine>(
+      eo, [this](const NoteRequest& r, std::span<float> out) { return render(r, out); },
+      streams);
 }
 
 Performer::~Performer() {
@@ -134,6 +142,27 @@ PlayedClip Performer::sample_path(std::optional<double> seconds, std::optional<u
   const int c = current_class();
   const uint64_t s = seed ? *seed : next_seed();
   return play_clip(c, s, instrument_.sample_path(c, frames, s));
+}
+
+int Performer::stream(float x, float y) {
+  if (!std::isfinite(x) || !std::isfinite(y)) throw Error("x and y must be finite");
+  if (engine_->options().max_streams == 0)
+    throw Error("this instrument plays no streams (no latent map to stream from)");
+  const float params[2] = {x, y};
+  std::lock_guard lk(clip_mu_);
+  if (stream_id_ >= 0 && engine_->set_stream_params(stream_id_, params)) return stream_class_;
+  stream_class_ = current_class();
+  stream_id_ = engine_->start_stream(params, static_cast<uint64_t>(stream_class_));
+  if (stream_id_ < 0) throw Error("no free stream slot (the engine's rings are full)");
+  return stream_class_;
+}
+
+bool Performer::stream_stop() {
+  std::lock_guard lk(clip_mu_);
+  if (stream_id_ < 0) return false;
+  engine_->stop_stream(stream_id_);
+  stream_id_ = -1;
+  return true;
 }
 
 PlayedClip Performer::xy(float x, float y, std::optional<uint64_t> seed) {

@@ -88,6 +88,12 @@ class Performer {
   PlayedClip xy(float x, float y, std::optional<uint64_t> seed = {});
   // Plays the event at t of the morph from class a to class b.
   PlayedClip morph(int class_a, int class_b, float t, std::optional<uint64_t> seed = {});
+  // The XY pad played continuously: starts a grain stream of the current class at the
+  // latent-map point (x, y), or moves the running one there (from the next chunk). Error
+  // when the instrument has no streams. Returns the class the stream plays.
+  int stream(float x, float y);
+  // Fades the stream out; false when none was running.
+  bool stream_stop();
   // Writes the track's current buffer as a WAV file (32-bit float, atomically); returns
   // its frames.
   int64_t write_track(int track, const std::filesystem::path& path);
@@ -100,6 +106,8 @@ class Performer {
  private:
   PlayedClip play_clip(int class_index, uint64_t seed, std::vector<float> samples);
   int render(const NoteRequest& r, std::span<float> out);
+  int stream_id_ = -1;      // the XY stream, -1 when none (control side, under clip_mu_)
+  int stream_class_ = 0;
 
   Instrument& instrument_;
   const PerformerOptions options_;

@@ -34,7 +34,8 @@ class ModelInstrument : public live::Instrument {
   // Streams for live::Engine: params are an (x, y) map point, the stream's tag its class.
   // Holds one GrainStream per stream slot (max_streams), reset at each stream's chunk 0.
   // The engine's stream_chunk_frames must be the model's hop.
-  live::StreamRenderer stream_renderer(int max_streams);
+  live::StreamRenderer stream_renderer(int max_streams) override;
+  int stream_chunk_frames() const override { return model_.info.grain.hop; }
 
  private:
   Model& model_;
