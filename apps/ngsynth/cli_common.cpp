@@ -1,5 +1,6 @@
 #include "cli_common.h"
 
+#include <csignal>
 #include <cstdio>
 
 #include "ngsynth/audio/audio_file.h"
@@ -37,6 +38,17 @@ void write_sound(const std::filesystem::path& path, const std::vector<float>& au
   write_wav(path, audio, rate, format);
   std::printf("%s: %.3f s at %d Hz, %s\n", path.c_str(), double(audio.size()) / rate, rate,
               what.c_str());
+}
+
+namespace {
+std::atomic<bool> g_interrupted{false};
+void on_interrupt(int) { g_interrupted = true; }
+}  // namespace
+
+const std::atomic<bool>& catch_interrupts() {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  return g_interrupted;
 }
 
 std::filesystem::path output_dir(const std::string& dir) {

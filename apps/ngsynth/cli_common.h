@@ -2,6 +2,7 @@
 // the model's rate, choosing a class by name, and writing WAV files with a one-line report.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ int pick_class(Model& m, const std::string& name, const std::vector<float>* audi
 // Writes a WAV at the model's rate and prints "PATH: 1.234 s, WHAT".
 void write_sound(const std::filesystem::path& path, const std::vector<float>& audio,
                  const Model& m, const std::string& format, const std::string& what);
+// Ctrl-C and SIGTERM set this flag instead of killing the program, so that long-running
+// commands (train, serve) can stop cleanly: checkpoint, close the audio device.
+const std::atomic<bool>& catch_interrupts();
+
 // The folder, created if needed.
 std::filesystem::path output_dir(const std::string& dir);
 

@@ -6,6 +6,7 @@
 #include "ngsynth/eval/evaluate.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/model/model_file.h"
+#include "ngsynth/train/batcher.h"
 #include "ngsynth/util/atomic_file.h"
 
 namespace ngsynth::cli {
@@ -43,9 +44,8 @@ Run add_eval(CLI::App& app) {
     if (m.has_event()) {
       const auto idx = data.indices(split);
       const auto map = map_classes(m.info.classes, data.classes, m.info.grain.conditional);
-      torch::Tensor labels = torch::empty({static_cast<int64_t>(idx.size())}, torch::kLong);
-      for (std::size_t i = 0; i < idx.size(); ++i) labels[i] = map[data.entries[idx[i]].class_index];
-      stats = event_statistics(m.event, encode_events(m.vae, data, idx, device), labels);
+      stats = event_statistics(m.event, encode_events(m.vae, data, idx, device),
+                               model_labels(data, idx, map));
       std::printf("event level: latent mse %.4f, KL %.2f nats per event, %lld of %lld embedding "
                   "dimensions active\n",
                   stats->latent_mse, stats->kl_per_event, (long long)stats->active_dims,

@@ -1,7 +1,6 @@
 // ngsynth serve: plays a model live: OSC server, drum machine, JACK output.
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <thread>
 
@@ -15,16 +14,13 @@
 namespace ngsynth::cli {
 namespace {
 
-std::atomic<bool> g_quit{false};
-void on_signal(int) { g_quit = true; }
-
 // Without JACK the engine still needs its audio callback to advance time: a thread calls
 // it in real time and drops the samples (OSC /write and the sequencer keep working).
-void run_clock(live::Engine& engine, int sample_rate) {
+void run_clock(live::Engine& engine, int sample_rate, const std::atomic<bool>& quit) {
   constexpr int kBlock = 256;
   std::vector<float> block(kBlock);
   const auto start = std::chrono::steady_clock::now();
-  for (int64_t b = 0; !g_quit; ++b) {
+  for (int64_t b = 0; !quit; ++b) {
     engine.process(block);
     std::this_thread::sleep_until(
         start + std::chrono::duration<double>(double(b + 1) * kBlock / sample_rate));
@@ -73,8 +69,7 @@ Run add_serve(CLI::App& app) {
     po.first_seed = a->seed;
     if (a->latency > 0) po.engine.latency_frames = a->latency;
     live::Performer performer(instrument, pattern, po);
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    const std::atomic<bool>& quit = catch_interrupts();
     std::unique_ptr<live::JackOutput> jack;
     if (a->jack) {
       live::JackOptions jo;
@@ -100,11 +95,11 @@ Run add_serve(CLI::App& app) {
                 1e3 * latency / rate);
     std::fflush(stdout);
     if (jack) {
-      while (!g_quit && !jack->server_gone())
+      while (!quit && !jack->server_gone())
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       if (jack->server_gone()) std::fprintf(stderr, "ngsynth serve: the JACK server went away\n");
     } else {
-      run_clock(performer.engine(), rate);
+      run_clock(performer.engine(), rate, quit);
     }
     performer.drums().stop();
     std::printf("ngsynth serve: stopped\n");

@@ -1,10 +1,10 @@
 // ngsynth train: trains a stage of a model (grain VAE, event VAE, or both) into a run
 // folder, resumable.
-#include <csignal>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
 
+#include "cli_common.h"
 #include "commands.h"
 #include <algorithm>
 
@@ -16,8 +16,6 @@
 namespace ngsynth::cli {
 namespace {
 
-std::atomic<bool> g_stop{false};
-void on_signal(int) { g_stop = true; }
 
 struct TrainArgs {
   std::string data, run, preset, device = "cpu", stage = "grain", model;
@@ -105,8 +103,7 @@ Run add_train(CLI::App& app) {
   return [a] {
     const torch::Device device = parse_device(a->device);
     const Dataset data = load_dataset(a->data);
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    const std::atomic<bool>& stop = catch_interrupts();
     auto trainer = [&] {
       if (a->resume) {
         if (!a->set.empty()) throw Error("--set cannot change the options of a resumed run");
@@ -131,7 +128,7 @@ Run add_train(CLI::App& app) {
                  data.indices(Split::train).size(), data.indices(Split::test).size(),
                  data.classes.size(), (long long)trainer.trainable_parameters(),
                  a->resume ? ("from step " + std::to_string(s.step)).c_str() : "from scratch");
-    TrainSummary sum = trainer.run(&g_stop, a->quiet);
+    TrainSummary sum = trainer.run(&stop, a->quiet);
     std::printf("%s: %lld steps, %.1f min, best test %s %.4f at step %lld (%s)\n",
                 a->run.c_str(), (long long)sum.steps, sum.elapsed_s / 60,
                 s.stage == "temporal" ? "latent mse" : s.stage == "joint" ? "event-path mss" : "mss",

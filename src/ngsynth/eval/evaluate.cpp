@@ -26,6 +26,13 @@ std::vector<int64_t> map_classes(const std::vector<std::string>& model_classes,
   return map;
 }
 
+void check_dataset_fits(const Dataset& data, const GrainOptions& o) {
+  if (data.sample_rate != o.sample_rate || data.event_length != o.event_length())
+    throw Error("dataset has " + std::to_string(data.sample_rate) + " Hz events of " +
+                std::to_string(data.event_length) + " samples; the model expects " +
+                std::to_string(o.sample_rate) + " Hz and " + std::to_string(o.event_length()));
+}
+
 torch::Tensor encode_events(GrainVae& vae, const Dataset& data,
                             const std::vector<std::size_t>& indices, const torch::Device& device) {
   torch::NoGradGuard no_grad;
@@ -66,10 +73,7 @@ EvalResult evaluate(GrainVae& vae, const std::vector<std::string>& model_classes
                     const Dataset& data, Split split, const torch::Device& device,
                     uint64_t seed, int batch_size, EventVae* event) {
   const GrainOptions& o = vae->options();
-  if (data.sample_rate != o.sample_rate || data.event_length != o.event_length())
-    throw Error("dataset has " + std::to_string(data.sample_rate) + " Hz events of " +
-                std::to_string(data.event_length) + " samples; the model expects " +
-                std::to_string(o.sample_rate) + " Hz and " + std::to_string(o.event_length()));
+  check_dataset_fits(data, o);
   const auto class_map = map_classes(model_classes, data.classes, o.conditional);
   std::vector<std::size_t> indices = data.indices(split);
   if (indices.empty()) throw Error(std::string("the dataset has no ") + split_name(split) + " events");

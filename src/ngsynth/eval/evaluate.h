@@ -40,6 +40,9 @@ EvalResult evaluate(GrainVae& vae, const std::vector<std::string>& model_classes
                     const Dataset& data, Split split, const torch::Device& device,
                     uint64_t seed = 1234, int batch_size = 16, EventVae* event = nullptr);
 
+// Throws Error unless the dataset's events have the model's sample rate and length.
+void check_dataset_fits(const Dataset& data, const GrainOptions& options);
+
 // Posterior means of the grains of the given events: (events, grains, z_dim) on `device`.
 torch::Tensor encode_events(GrainVae& vae, const Dataset& data,
                             const std::vector<std::size_t>& indices, const torch::Device& device);

@@ -18,6 +18,11 @@ torch::Device parse_device(const std::string& name) {
   throw Error("--device " + name + ": unknown device (valid: cpu, cuda, cuda:N)");
 }
 
+torch::Device module_device(torch::nn::Module& module) {
+  auto params = module.parameters();
+  return params.empty() ? torch::Device(torch::kCPU) : params.front().device();
+}
+
 void set_threads(int threads) {
   const int n = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
   torch::set_num_threads(std::max(1, n));

@@ -11,5 +11,7 @@ namespace ngsynth {
 torch::Device parse_device(const std::string& name);
 // 0 = all cores; sets LibTorch's intra-op thread count.
 void set_threads(int threads);
+// Where a module's parameters live (the CPU for a module without any).
+torch::Device module_device(torch::nn::Module& module);
 
 }  // namespace ngsynth

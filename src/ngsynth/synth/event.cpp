@@ -1,5 +1,6 @@
 #include "ngsynth/synth/event.h"
 
+#include "ngsynth/model/device.h"
 #include "ngsynth/synth/render.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/hash.h"
@@ -27,12 +28,13 @@ EventPoint encode_event(Model& model, const std::vector<float>& audio, std::opti
   EventVae& event = model.require_event();
   std::vector<float> x = audio;
   x.resize(static_cast<std::size_t>(model.info.grain.event_length()), 0.0f);
+  const torch::Tensor z = encode_sound(model.vae, x);
   EventPoint p;
   if (label) check_label(model, *label);
-  p.label = label ? *label : closest_class(model.vae, x, seed);
+  p.label = label ? *label : closest_class(model.vae, x, seed, z);
   torch::NoGradGuard no_grad;
   event->eval();
-  p.embedding = event->encode(encode_sound(model.vae, x)).mu.to(torch::kCPU);
+  p.embedding = event->encode(z).mu.to(torch::kCPU);
   return p;
 }
 
@@ -41,7 +43,7 @@ std::vector<float> render_event(Model& model, const torch::Tensor& embedding,
   EventVae& event = model.require_event();
   torch::NoGradGuard no_grad;
   event->eval();
-  const auto device = event->parameters().front().device();
+  const torch::Device device = module_device(*event);
   torch::Tensor z = event->decode(embedding.to(device), classes.to(device), event->n_steps());
   return render_latents(model.vae, z, classes, seed, model.info.grain.event_length());
 }

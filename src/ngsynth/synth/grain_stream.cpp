@@ -11,6 +11,7 @@ GrainStream::GrainStream(GrainVae vae, uint64_t seed)
       gen_(make_generator(seed)),
       grain_(vae_->options().grain),
       hop_(vae_->options().hop) {
+  vae_->eval();  // once: next() runs at every hop
   torch::Tensor hann = torch::hann_window(grain_, torch::TensorOptions().dtype(torch::kFloat32));
   window_.assign(hann.data_ptr<float>(), hann.data_ptr<float>() + grain_);
   inv_sum_.assign(hop_, 0.0f);
@@ -36,7 +37,6 @@ void GrainStream::reset(uint64_t seed) {
 
 void GrainStream::next(const float* z, const torch::Tensor& classes, float* out) {
   torch::NoGradGuard no_grad;
-  vae_->eval();
   const int64_t z_dim = vae_->options().z_dim;
   torch::Tensor zt = torch::from_blob(const_cast<float*>(z), {1, z_dim}).clone();
   torch::Tensor grain = vae_->decode_grains(zt, classes, gen_).to(torch::kCPU).contiguous();

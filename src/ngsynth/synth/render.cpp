@@ -1,5 +1,6 @@
 #include "ngsynth/synth/render.h"
 
+#include "ngsynth/model/device.h"
 #include "ngsynth/model/spectral.h"
 #include "ngsynth/util/error.h"
 
@@ -23,13 +24,6 @@ torch::Tensor class_mix(int n_classes, int a, int b, double t) {
   return w;
 }
 
-namespace {
-torch::Device device_of(torch::nn::Module& m) {
-  auto params = m.parameters();
-  return params.empty() ? torch::Device(torch::kCPU) : params.front().device();
-}
-}  // namespace
-
 torch::Tensor sound_tensor(const GrainVae& vae, const std::vector<float>& audio) {
   const GrainFraming& framing = vae->framing();
   const auto length = static_cast<int64_t>(audio.size());
@@ -41,14 +35,14 @@ torch::Tensor sound_tensor(const GrainVae& vae, const std::vector<float>& audio)
 torch::Tensor encode_sound(GrainVae& vae, const std::vector<float>& audio) {
   torch::NoGradGuard no_grad;
   vae->eval();
-  return vae->encode(sound_tensor(vae, audio).to(device_of(*vae))).mu;
+  return vae->encode(sound_tensor(vae, audio).to(module_device(*vae))).mu;
 }
 
 std::vector<float> render_latents(GrainVae& vae, const torch::Tensor& z,
                                   const torch::Tensor& classes, uint64_t seed, int64_t length) {
   torch::NoGradGuard no_grad;
   vae->eval();
-  const torch::Device device = device_of(*vae);
+  const torch::Device device = module_device(*vae);
   at::Generator gen = make_generator(seed);
   torch::Tensor y = vae->decode(z.to(device), classes.to(device), gen).to(torch::kCPU);
   y = y.reshape({-1}).contiguous();
@@ -58,12 +52,13 @@ std::vector<float> render_latents(GrainVae& vae, const torch::Tensor& z,
   return out;
 }
 
-int closest_class(GrainVae& vae, const std::vector<float>& audio, uint64_t seed) {
+int closest_class(GrainVae& vae, const std::vector<float>& audio, uint64_t seed,
+                  torch::Tensor latents) {
   const GrainOptions& o = vae->options();
   if (!o.conditional || o.n_classes == 0) return 0;
   torch::NoGradGuard no_grad;
   torch::Tensor x = sound_tensor(vae, audio);
-  torch::Tensor z = encode_sound(vae, audio);
+  const torch::Tensor z = latents.defined() ? latents : encode_sound(vae, audio);
   int best_class = 0;
   double best = 1e30;
   for (int c = 0; c < o.n_classes; ++c) {

@@ -32,7 +32,9 @@ torch::Tensor encode_sound(GrainVae& vae, const std::vector<float>& audio);
 std::vector<float> render_latents(GrainVae& vae, const torch::Tensor& z,
                                   const torch::Tensor& classes, uint64_t seed, int64_t length);
 // The class whose decoding of the sound's latents is spectrally closest to the sound
-// (0 for a model without classes).
-int closest_class(GrainVae& vae, const std::vector<float>& audio, uint64_t seed);
+// (0 for a model without classes). `latents`: the sound's encode_sound, when the caller
+// has it already (encoded here otherwise).
+int closest_class(GrainVae& vae, const std::vector<float>& audio, uint64_t seed,
+                  torch::Tensor latents = {});
 
 }  // namespace ngsynth

@@ -13,6 +13,14 @@ torch::Tensor map_labels(const torch::Tensor& labels, const std::vector<int64_t>
   return torch::tensor(map, torch::kLong).index_select(0, labels);
 }
 
+torch::Tensor model_labels(const Dataset& data, const std::vector<std::size_t>& indices,
+                           const std::vector<int64_t>& map) {
+  torch::Tensor labels = torch::empty({static_cast<int64_t>(indices.size())}, torch::kLong);
+  int64_t* l = labels.data_ptr<int64_t>();
+  for (std::size_t i = 0; i < indices.size(); ++i) l[i] = map[data.entries[indices[i]].class_index];
+  return labels;
+}
+
 Batcher::Batcher(const Dataset& data, std::vector<std::size_t> indices, int batch_size,
                  uint64_t seed)
     : data_(data), indices_(std::move(indices)), batch_size_(batch_size), seed_(seed) {

@@ -21,6 +21,9 @@ struct Batch {
 
 // Dataset class indices -> model class indices (map[i] is the model index of class i).
 torch::Tensor map_labels(const torch::Tensor& labels, const std::vector<int64_t>& map);
+// The model class indices of the given events of a dataset: (indices.size()) int64.
+torch::Tensor model_labels(const Dataset& data, const std::vector<std::size_t>& indices,
+                           const std::vector<int64_t>& map);
 
 class Batcher {
  public:

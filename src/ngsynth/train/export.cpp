@@ -1,6 +1,7 @@
 #include "ngsynth/train/export.h"
 
 #include "ngsynth/eval/evaluate.h"
+#include "ngsynth/model/device.h"
 #include "ngsynth/train/batcher.h"
 #include "ngsynth/train/checkpoint.h"
 #include "ngsynth/util/error.h"
@@ -11,29 +12,26 @@ namespace fs = std::filesystem;
 LatentMap compute_latent_map(GrainVae& vae, const std::vector<std::string>& model_classes,
                              const Dataset& data, std::size_t max_points, uint64_t seed) {
   const GrainOptions& o = vae->options();
-  if (data.sample_rate != o.sample_rate || data.event_length != o.event_length())
-    throw Error("the dataset's events do not match the model's rate and length");
-  const auto class_map = map_classes(model_classes, data.classes, o.conditional);
-  torch::NoGradGuard no_grad;
-  vae->eval();
-  Batcher chunks(data, data.indices(Split::train), 64, 0);
+  check_dataset_fits(data, o);
+  const auto idx = data.indices(Split::train);
+  const torch::Tensor mu =
+      encode_events(vae, data, idx, module_device(*vae)).to(torch::kCPU).contiguous();
+  const torch::Tensor label =
+      model_labels(data, idx, map_classes(model_classes, data.classes, o.conditional));
+  // Grains quieter than -60 dBFS (the tails of short hits) all sit on one spot.
+  const torch::Tensor audio = Batcher(data, idx, static_cast<int>(idx.size()), 0).chunk(0).audio;
+  const torch::Tensor loud = vae->framing().slice(audio).square().mean(-1).sqrt() > 1e-3;
+  auto is_loud = loud.accessor<bool, 2>();
+  auto l = label.accessor<int64_t, 1>();
   std::vector<float> latents;
   std::vector<int> labels;
-  for (std::size_t k = 0; k < chunks.chunk_count(); ++k) {
-    Batch b = chunks.chunk(k);
-    torch::Tensor mu = vae->encode(b.audio).mu.contiguous();  // (B, n, z)
-    // Grains quieter than -60 dBFS (the tails of short hits) all sit on one spot.
-    torch::Tensor loud = vae->framing().slice(b.audio).square().mean(-1).sqrt() > 1e-3;
-    auto is_loud = loud.accessor<bool, 2>();
-    auto label = b.labels.accessor<int64_t, 1>();
-    const float* z = mu.data_ptr<float>();
-    for (int64_t i = 0; i < mu.size(0); ++i)
-      for (int64_t g = 0; g < mu.size(1); ++g, z += o.z_dim) {
-        if (!is_loud[i][g]) continue;
-        latents.insert(latents.end(), z, z + o.z_dim);
-        labels.push_back(static_cast<int>(class_map[label[i]]));
-      }
-  }
+  const float* z = mu.data_ptr<float>();
+  for (int64_t i = 0; i < mu.size(0); ++i)
+    for (int64_t g = 0; g < mu.size(1); ++g, z += o.z_dim) {
+      if (!is_loud[i][g]) continue;
+      latents.insert(latents.end(), z, z + o.z_dim);
+      labels.push_back(static_cast<int>(l[i]));
+    }
   return fit_latent_map(latents.data(), labels.size(), o.z_dim, labels, max_points, seed);
 }
 

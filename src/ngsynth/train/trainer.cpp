@@ -241,9 +241,7 @@ StepLoss Trainer::joint_step(const Batch& batch, at::Generator& gen, double beta
 // Test-split latent MSE with embedding means, the KL per event and the active dimensions.
 double Trainer::evaluate_temporal(json& line) {
   const auto idx = data_.indices(Split::test);
-  torch::Tensor labels = torch::empty({static_cast<int64_t>(idx.size())}, torch::kLong);
-  for (std::size_t i = 0; i < idx.size(); ++i)
-    labels[i] = class_map_[data_.entries[idx[i]].class_index];
+  torch::Tensor labels = model_labels(data_, idx, class_map_);
   torch::Tensor index = torch::tensor(std::vector<int64_t>(idx.begin(), idx.end()), torch::kLong);
   EventStats s = event_statistics(event_, latents_.index_select(0, index.to(latents_.device())),
                                   labels);
