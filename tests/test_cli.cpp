@@ -31,7 +31,8 @@ class CliTest : public ::testing::Test {
     const auto train = test::run_command(cli() + " train --data " + q(data()) + " -o " +
                                          q(run()) + " --max-steps 6" + test::kTinyGrainArgs);
     ASSERT_EQ(train.exit_code, 0) << train.output;
-    const auto exp = test::run_command(cli() + " export " + q(run()) + " -o " + q(model()));
+    const auto exp = test::run_command(cli() + " export " + q(run()) + " -o " + q(model()) +
+                                       " --no-classifier");
     ASSERT_EQ(exp.exit_code, 0) << exp.output;
   }
   static void TearDownTestSuite() { delete dir_; }
@@ -61,14 +62,30 @@ TEST_F(CliTest, TrainExportReconstructEvalOnRealSounds) {
   const double expected = double(in.samples.size()) * 16000 / in.sample_rate;
   EXPECT_NEAR(double(rec.samples.size()), expected, 2.0);
 
+  const auto c = test::run_command(cli() + " train --stage classifier --data " + q(data()) +
+                                   " -o " + q(out("judge.ngk")) + test::kTinyClassifierArgs);
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  EXPECT_NE(c.output.find("test events recognised"), std::string::npos) << c.output;
   const auto e = test::run_command(cli() + " eval --model " + q(model()) + " --data " +
-                                   q(data()) + " --json " + q(out("eval.json")));
+                                   q(data()) + " --classifier " + q(out("judge.ngk")) +
+                                   " --json " + q(out("eval.json")));
   ASSERT_EQ(e.exit_code, 0) << e.output;
   EXPECT_NE(e.output.find("lsd (dB)"), std::string::npos) << e.output;
+  EXPECT_NE(e.output.find("class fidelity"), std::string::npos) << e.output;
   std::ifstream in_json(out("eval.json"));
   const auto j = nlohmann::json::parse(in_json);
   EXPECT_GT(j["overall"]["count"].get<int>(), 0);
   EXPECT_GT(j["overall"]["lsd_db"].get<double>(), 0.0);
+  // A grain-only model: real and resynthesis accuracy, no samples.
+  const auto& f = j["fidelity"]["overall"];
+  EXPECT_TRUE(f["real_accuracy"].is_number()) << f;
+  EXPECT_TRUE(f["resynth_accuracy"].is_number()) << f;
+  EXPECT_TRUE(f["sampled_accuracy"].is_null()) << f;
+  EXPECT_TRUE(j["classifier"]["test"].contains("accuracy")) << j["classifier"];
+  // The classifier file already exists: train refuses to overwrite it.
+  expect_cli_error("train --stage classifier --data " + q(data()) + " -o " + q(out("judge.ngk")) +
+                       test::kTinyClassifierArgs,
+                   "already exists");
 }
 
 TEST_F(CliTest, ResumeContinuesTheRun) {

@@ -29,10 +29,10 @@ class CliGenerateTest : public ::testing::Test {
     for (const std::string& step :
          {" prepare " + q(kit_) + " -o " + q(out("he.ngd")),
           " train --data " + q(out("he.ngd")) + " -o " + q(out("grain")) + " --max-steps 6" + test::kTinyGrainArgs,
-          " export " + q(out("grain")) + " -o " + q(out("grain.ngs")),
+          " export " + q(out("grain")) + " -o " + q(out("grain.ngs")) + " --no-classifier",
           " train --stage temporal --model " + q(out("grain.ngs")) + " --data " +
               q(out("he.ngd")) + " -o " + q(out("event")) + " --max-steps 6" + test::kTinyEventArgs,
-          " export " + q(out("event")) + " -o " + q(model())}) {
+          " export " + q(out("event")) + " -o " + q(model()) + " --no-classifier"}) {
       const auto r = test::run_command(cli() + step);
       ASSERT_EQ(r.exit_code, 0) << step << "\n" << r.output;
     }
@@ -52,6 +52,28 @@ class CliGenerateTest : public ::testing::Test {
 };
 test::ScratchDir* CliGenerateTest::dir_ = nullptr;
 fs::path CliGenerateTest::kit_;
+
+TEST_F(CliGenerateTest, EvalReportsClassFidelityOfSamples) {
+  run_ok("train --stage classifier --data " + q(out("he.ngd")) + " -o " + q(out("judge.ngk")) +
+         test::kTinyClassifierArgs);
+  const std::string text = run_ok("eval --model " + q(model()) + " --data " + q(out("he.ngd")) +
+                                  " --classifier " + q(out("judge.ngk")) + " --samples 3 " +
+                                  "--prior mixture -t 0.5 --json " + q(out("fid.json")));
+  EXPECT_NE(text.find("mixture prior"), std::string::npos) << text;
+  std::ifstream in(out("fid.json"));
+  const auto j = nlohmann::json::parse(in);
+  const auto& f = j["fidelity"];
+  EXPECT_EQ(f["prior"], "mixture");
+  EXPECT_EQ(f["samples_per_class"], 3);
+  EXPECT_DOUBLE_EQ(f["temperature"].get<double>(), 0.5);
+  const int classes = static_cast<int>(load_model(model()).info.classes.size());
+  EXPECT_EQ(f["overall"]["sampled_events"].get<int>(), 3 * classes);
+  EXPECT_TRUE(f["overall"]["sampled_accuracy"].is_number());
+  EXPECT_TRUE(f["overall"]["sampled_levels"]["rms_db"].is_number());
+  expect_cli_error("eval --model " + q(model()) + " --data " + q(out("he.ngd")) +
+                       " --classifier " + q(out("he.ngd")),
+                   "he.ngd");
+}
 
 TEST_F(CliGenerateTest, SampleWritesEventsPerClassDeterministically) {
   Model m = load_model(model());

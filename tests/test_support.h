@@ -39,7 +39,12 @@ inline const std::string kTinyGrainArgs =
     " --set encoder_hidden=32 --set decoder_hidden=32 --set z_dim=8 --set eval_every=3"
     " --set batch_size=4 --threads 1 -q";
 inline const std::string kTinyEventArgs =
-    " --set hidden=16 --set embed_dim=4 --set eval_every=3 --set batch_size=4 --threads 1 -q";
+    " --set hidden=16 --set embed_dim=4 --set eval_every=3 --set batch_size=4 --threads 1 -q"
+    " --judge-samples 0";
+// A drum classifier small enough to train in a second or two (`train --stage classifier`).
+inline const std::string kTinyClassifierArgs =
+    " --set steps=20 --set channels=4 --set embed_dim=4 --set n_fft=256 --set n_mels=16"
+    " --threads 1 -q";
 
 // A path in single quotes, for shell command lines.
 std::string quote(const std::filesystem::path& p);

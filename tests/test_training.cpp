@@ -120,6 +120,29 @@ TEST_F(TrainerTest, StopsEarlyWhenTheTestLossStopsImproving) {
   EXPECT_NE(s.stop_reason.find("stopped improving"), std::string::npos) << s.stop_reason;
 }
 
+// With a time budget, the schedule shrinks to the steps the budget allows, so that the
+// learning rate decays within it (a 2-second budget cannot hold 10 million steps).
+TEST_F(TrainerTest, ScheduleIsFittedToTheTimeBudget) {
+  train_.max_steps = 10000000;
+  train_.max_minutes = 2.0 / 60;
+  train_.eval_every = 1000000;
+  Trainer t(data_, data_path(), run_dir(), grain_, train_, torch::kCPU);
+  TrainSummary s = t.run(nullptr, true);
+  const int64_t fitted = t.state().train.max_steps;
+  EXPECT_LT(fitted, 10000000);
+  EXPECT_GE(fitted, s.steps);
+  std::ifstream log(run_dir() / "log.jsonl");
+  int schedule_lines = 0;
+  for (std::string line; std::getline(log, line);)
+    schedule_lines += nlohmann::json::parse(line)["kind"] == "schedule";
+  EXPECT_GE(schedule_lines, 1);
+  // Without fitting, the schedule is left as it was.
+  train_.fit_schedule = false;
+  Trainer u(data_, data_path(), dir_ / "unfitted", grain_, train_, torch::kCPU);
+  u.run(nullptr, true);
+  EXPECT_EQ(u.state().train.max_steps, 10000000);
+}
+
 TEST_F(TrainerTest, AStopFlagCheckpointsAndStops) {
   std::atomic<bool> stop{true};
   Trainer t(data_, data_path(), run_dir(), grain_, train_, torch::kCPU);
@@ -205,6 +228,31 @@ TEST_F(EventStageTest, TemporalRunLogsKlPerEventAndActiveDimensions) {
   Model m = export_run(run_dir(), false, std::nullopt).model;
   ASSERT_TRUE(m.has_event());
   EXPECT_EQ(m.info.training["stage"], "temporal");
+}
+
+TEST_F(EventStageTest, TestEvaluationsJudgeSampledEventsWithTheClassifier) {
+  ClassifierOptions c;
+  c.n_fft = 256;
+  c.n_mels = 16;
+  c.channels = 4;
+  c.embed_dim = 4;
+  c.steps = 10;
+  Trainer t = temporal(run_dir());
+  t.set_judge(train_classifier(data_, c), 3);
+  t.run(nullptr, true);
+  std::ifstream log(run_dir() / "log.jsonl");
+  int judged = 0;
+  for (std::string line; std::getline(log, line);) {
+    auto j = nlohmann::json::parse(line);
+    if (j["kind"] != "test") continue;
+    ASSERT_TRUE(j["sampled_accuracy"].is_number()) << j;
+    EXPECT_GE(j["sampled_accuracy"].get<double>(), 0.0);
+    EXPECT_LE(j["sampled_accuracy"].get<double>(), 1.0);
+    EXPECT_EQ(j["sampled_accuracy_per_class"].size(), 2u);
+    ++judged;
+  }
+  EXPECT_EQ(judged, 4);
+  EXPECT_TRUE(t.event_model()->is_training());  // judging leaves the training mode alone
 }
 
 TEST_F(EventStageTest, TemporalResumeReproducesTheNextLossesExactly) {

@@ -18,7 +18,28 @@ void add_render_options(CLI::App& app, RenderArgs& a) {
   app.add_option("--device", a.device, "cpu, or cuda on a CUDA build");
 }
 
-Model open_model(const RenderArgs& a) { return load_model(a.model, parse_device(a.device)); }
+void add_prior_option(CLI::App& app, std::string& prior) {
+  app.add_option("--prior", prior,
+                 "Where event embeddings are drawn: gaussian (per class, fitted to the training "
+                 "events), mixture (around one training event of the class) or standard "
+                 "(N(0, I)); default: the model's")
+      ->check(CLI::IsMember(prior_names()));
+}
+
+void use_prior(Model& m, const std::string& name) {
+  if (name.empty()) return;
+  const PriorKind kind = parse_prior(name);
+  if (kind != PriorKind::standard && m.info.prior.empty())
+    throw Error("the model has no class priors: export it again with this version of ngsynth "
+                "(`ngsynth export RUN -o MODEL.ngs`)");
+  m.info.prior.kind = kind;
+}
+
+Model open_model(const RenderArgs& a) {
+  Model m = load_model(a.model, parse_device(a.device));
+  use_prior(m, a.prior);
+  return m;
+}
 
 std::vector<float> read_sound(const std::string& path, int rate) {
   Audio in = read_audio(path);

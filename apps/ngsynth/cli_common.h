@@ -14,12 +14,18 @@
 namespace ngsynth::cli {
 
 struct RenderArgs {
-  std::string model, device = "cpu", format = "pcm16";
+  std::string model, device = "cpu", format = "pcm16", prior;
   uint64_t seed = 1;
 };
 // --model (required), --seed, --format, --device.
 void add_render_options(CLI::App& app, RenderArgs& a);
+// --prior, for the commands that sample events.
+void add_prior_option(CLI::App& app, std::string& prior);
+// The model, with the event prior chosen by --prior when given.
 Model open_model(const RenderArgs& a);
+// Makes `name` (standard, gaussian or mixture) the prior the model samples from; Error when
+// the model has no class priors for it.
+void use_prior(Model& m, const std::string& name);
 
 // A sound file as mono samples at `rate`.
 std::vector<float> read_sound(const std::string& path, int rate);

@@ -1,9 +1,12 @@
-// ngsynth eval: reconstruction metrics of a model on a dataset split.
+// ngsynth eval: reconstruction metrics and class fidelity of a model on a dataset split.
+#include <cmath>
 #include <cstdio>
 
+#include "cli_common.h"
 #include "commands.h"
 #include "ngsynth/data/dataset.h"
 #include "ngsynth/eval/evaluate.h"
+#include "ngsynth/eval/fidelity.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/model/model_file.h"
 #include "ngsynth/train/batcher.h"
@@ -13,9 +16,10 @@ namespace ngsynth::cli {
 
 Run add_eval(CLI::App& app) {
   struct Args {
-    std::string model, data, json, split = "test", device = "cpu";
+    std::string model, data, json, split = "test", device = "cpu", classifier, prior;
     uint64_t seed = 1234;
-    bool event_path = false;
+    bool event_path = false, no_fidelity = false;
+    FidelityOptions fidelity;
   };
   auto a = std::make_shared<Args>();
   app.footer(
@@ -23,7 +27,16 @@ Run add_eval(CLI::App& app) {
       "multi-scale spectral distance (mss, the training distance) and the log-spectral\n"
       "distance in dB (lsd); both are defined in the README. Lower is better. For a model\n"
       "with an event level, also reports its latent MSE, KL per event and active embedding\n"
-      "dimensions; --event-path scores events that went through the event level too.");
+      "dimensions; --event-path scores events that went through the event level too.\n"
+      "\n"
+      "Class fidelity: a drum classifier trained on the dataset's training split (the one\n"
+      "stored in the model by `export`, else the dataset's cached one, trained and cached\n"
+      "beside it when missing) reports its accuracy on the real events of the split (the\n"
+      "ceiling), on N events sampled per class (are they heard as the class asked for?) and\n"
+      "on the split's resyntheses; the Frechet distance between its embeddings of real and\n"
+      "sampled events (realism and variety; beside it, the distance between two halves of\n"
+      "the real events as a yardstick); and median RMS, peak and decay of real and sampled\n"
+      "events. Columns ending in r/s give real/sampled.");
   app.add_option("--model", a->model, "Model file (.ngs)")->required();
   app.add_option("--data", a->data, "Dataset file from `ngsynth prepare`")->required();
   app.add_option("--json", a->json, "Also write the results to this JSON file");
@@ -32,6 +45,14 @@ Run add_eval(CLI::App& app) {
   app.add_option("--device", a->device, "cpu, or cuda on a CUDA build");
   app.add_flag("--event-path", a->event_path,
                "Decode through the event level (embedding mean) as well");
+  app.add_option("--classifier", a->classifier,
+                 "Drum classifier file (.ngk, from `ngsynth train --stage classifier`)");
+  app.add_option("--samples", a->fidelity.samples, "Events sampled per class")
+      ->check(CLI::Range(0, 100000));
+  app.add_option("-t,--temperature", a->fidelity.temperature, "Temperature of the samples")
+      ->check(CLI::Range(0.0, 10.0));
+  add_prior_option(app, a->prior);
+  app.add_flag("--no-fidelity", a->no_fidelity, "Skip the class-fidelity measures");
   return [a] {
     const torch::Device device = parse_device(a->device);
     Model m = load_model(a->model, device);
@@ -51,9 +72,30 @@ Run add_eval(CLI::App& app) {
                   stats->latent_mse, stats->kl_per_event, (long long)stats->active_dims,
                   (long long)stats->embed_dim);
     }
+    std::optional<FidelityReport> fidelity;
+    Classifier judge;
+    if (!a->no_fidelity) {
+      use_prior(m, a->prior);
+      a->fidelity.seed = a->seed;
+      judge = !a->classifier.empty() ? load_classifier(a->classifier)
+              : !m.classifier.empty() ? m.classifier
+                                      : dataset_classifier(a->data, data, ClassifierOptions{},
+                                                           [](const std::string& line) {
+                                                             std::fprintf(stderr, "%s\n", line.c_str());
+                                                           });
+      fidelity = evaluate_fidelity(m, judge, data, split, a->fidelity);
+      std::printf("\nclass fidelity (classifier test accuracy %.0f %%; %d samples per class at "
+                  "temperature %.2f, %s prior):\n%s",
+                  100 * judge.info["test"].value("accuracy", NAN), a->fidelity.samples,
+                  a->fidelity.temperature, fidelity->prior.c_str(), fidelity->table().c_str());
+    }
     if (!a->json.empty()) {
       nlohmann::json j = r.to_json();
       if (stats) j["event_level"] = stats->to_json();
+      if (fidelity) {
+        j["fidelity"] = fidelity->to_json();
+        j["classifier"] = judge.info;
+      }
       j["event_path"] = a->event_path;
       j["model"] = a->model;
       j["data"] = a->data;

@@ -27,6 +27,7 @@ Run add_morph(CLI::App& app) {
       "  ngsynth morph --model drums.ngs kick.wav snare.wav --steps 8 -o morph/\n"
       "  ngsynth morph --model drums.ngs --from-class kick --to-class clap -o morph/");
   add_render_options(app, *a);
+  add_prior_option(app, a->prior);
   app.add_option("sounds", a->sounds, "Two sound files A B")->expected(0, 2);
   app.add_option("--from-class", a->from_class, "Sample the start event of this class");
   app.add_option("--to-class", a->to_class, "Sample the end event of this class");
@@ -49,7 +50,7 @@ Run add_morph(CLI::App& app) {
     auto point = [&](int k) {
       if (sampled) {
         const int label = pick_class(m, k == 0 ? a->from_class : a->to_class, nullptr, a->seed);
-        return EventPoint{sample_embedding(m, a->temperature, mix_seed(a->seed, k)), label};
+        return EventPoint{sample_embedding(m, label, a->temperature, mix_seed(a->seed, k)), label};
       }
       return encode_event(m, read_sound(a->sounds[k], m.info.grain.sample_rate), forced, a->seed);
     };

@@ -15,13 +15,16 @@ Run add_sample(CLI::App& app) {
   };
   auto a = std::make_shared<Args>();
   app.footer(
-      "Sample whole new events (drum hits, notes) of a class: embeddings drawn from the event\n"
-      "VAE's prior N(0, T^2), decoded to grain-latent series with the class, rendered by the\n"
-      "grain VAE. Writes DIR/CLASS_000.wav, ... of the model's event length. Without --class,\n"
-      "every class is sampled, each with the same embeddings. Lower temperatures give more typical events, higher ones\n"
+      "Sample whole new events (drum hits, notes) of a class: an embedding drawn from the\n"
+      "class's prior (by default a Gaussian fitted to where the class's training events lie in\n"
+      "the event embedding; see --prior), decoded to a grain-latent series with the class and\n"
+      "rendered by the grain VAE. Writes DIR/CLASS_000.wav, ... of the model's event length.\n"
+      "Without --class, every class is sampled, each with the same seeds. The temperature\n"
+      "scales the spread around the class: 0 gives its most typical event, higher values\n"
       "stranger ones. Needs a model with an event level (`ngsynth train --stage temporal`).\n"
       "Example: ngsynth sample --model drums.ngs --class snare -n 8 -o samples/");
   add_render_options(app, *a);
+  add_prior_option(app, a->prior);
   app.add_option("--class", a->class_name, "Class to sample (default: every class)");
   app.add_option("-n,--count", a->count, "Events per class")->check(CLI::Range(1, 100000));
   app.add_option("-t,--temperature", a->temperature, "Spread of the prior (1 = as trained)")

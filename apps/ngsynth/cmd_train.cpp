@@ -12,6 +12,7 @@
 #include "ngsynth/model/device.h"
 #include "ngsynth/train/trainer.h"
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/progress.h"
 
 namespace ngsynth::cli {
 namespace {
@@ -25,7 +26,37 @@ struct TrainArgs {
   std::optional<int> threads;
   std::vector<std::string> set;
   bool resume = false, quiet = false;
+  int judge_samples = 8;
 };
+
+// ngsynth train --stage classifier: the drum classifier of a dataset, to a .ngk file.
+int train_classifier_file(const TrainArgs& a, const Dataset& data) {
+  nlohmann::json o = ClassifierOptions{};
+  apply_overrides(o, a.set);
+  ClassifierOptions options = o.get<ClassifierOptions>();
+  if (a.seed) options.seed = *a.seed;
+  if (a.max_steps) options.steps = static_cast<int>(*a.max_steps);
+  if (a.resume) throw Error("the classifier stage is short and has nothing to resume");
+  if (std::filesystem::exists(a.run)) fail_file(a.run, "already exists: give another -o");
+  if (a.threads) set_threads(*a.threads);
+  Progress progress(stderr, 5.0);
+  Classifier c = train_classifier(data, options, [&](int step, int steps, double loss) {
+    if (a.quiet) return;
+    char line[128];
+    std::snprintf(line, sizeof line, "classifier step %d/%d  loss %.4f", step, steps, loss);
+    progress.update(line);
+  });
+  if (!a.quiet) progress.finish("classifier trained");
+  save_classifier(a.run, c);
+  std::printf("%s: drum classifier of %zu classes, %.0f %% of %d test events recognised "
+              "(train %.0f %%)\n",
+              a.run.c_str(), c.classes.size(), 100 * c.info["test"].value("accuracy", 0.0),
+              c.info["test"].value("events", 0), 100 * c.info["train"].value("accuracy", 0.0));
+  for (const auto& [name, row] : c.info["test"]["classes"].items())
+    std::printf("  %-10s %3d test events  %5.1f %%\n", name.c_str(), row.value("events", 0),
+                100 * row.value("accuracy", 0.0));
+  return 0;
+}
 
 // The options of the stage: the preset's, then --set overrides (each key belongs to the
 // model options of the stage, grain or event, or to its training options).
@@ -76,6 +107,8 @@ Run add_train(CLI::App& app) {
       "  temporal  the event VAE over the grain latents of whole events, on a grain model\n"
       "            given with --model; it makes `sample` and `morph` possible\n"
       "  joint     fine-tunes both levels of a --model that has an event level\n"
+      "  classifier  the drum classifier that judges generated events (`ngsynth eval`);\n"
+      "            -o names the .ngk file to write\n"
       "Export each stage with `ngsynth export RUN -o MODEL.ngs`. Progress goes to stderr;\n"
       "RUN/log.jsonl logs losses and test evaluations (with the event KL and the active\n"
       "embedding dimensions in the temporal stage); RUN/checkpoint.ngc is written every few\n"
@@ -84,8 +117,10 @@ Run add_train(CLI::App& app) {
       "Example: ngsynth train --stage temporal --model drums.ngs --data drums.ngd -o runs/ev");
   app.add_option("--data", a->data, "Dataset file from `ngsynth prepare`")->required();
   app.add_option("-o,--output", a->run, "Run folder (created)")->required();
-  app.add_option("--stage", a->stage, "grain, temporal or joint")
-      ->check(CLI::IsMember(stage_names()));
+  std::vector<std::string> stages = stage_names();
+  stages.push_back("classifier");
+  app.add_option("--stage", a->stage, "grain, temporal, joint or classifier")
+      ->check(CLI::IsMember(stages));
   app.add_option("--model", a->model, "Model file to start from (temporal and joint stages)");
   app.add_option("--preset", a->preset,
                  "Settings preset: fast (CPU) or paper (default: fast, or the --model's)")
@@ -100,9 +135,14 @@ Run add_train(CLI::App& app) {
                  "Override any option of the stage: --set z_dim=64 --set lr=5e-4 "
                  "(temporal: --set embed_dim=32 --set free_bits=0.2)");
   app.add_flag("-q,--quiet", a->quiet, "No progress lines");
+  app.add_option("--judge-samples", a->judge_samples,
+                 "Temporal and joint stages: events sampled per class at each test evaluation "
+                 "and judged by the dataset's drum classifier (0: none)")
+      ->check(CLI::Range(0, 1000));
   return [a] {
     const torch::Device device = parse_device(a->device);
     const Dataset data = load_dataset(a->data);
+    if (a->stage == "classifier") return train_classifier_file(*a, data);
     const std::atomic<bool>& stop = catch_interrupts();
     auto trainer = [&] {
       if (a->resume) {
@@ -121,6 +161,12 @@ Run add_train(CLI::App& app) {
       return Trainer(data, a->data, a->run, a->stage, base, a->model, o.event, o.train, device);
     }();
     const TrainState& s = trainer.state();
+    if (s.stage != "grain" && a->judge_samples > 0)
+      trainer.set_judge(dataset_classifier(a->data, data, ClassifierOptions{},
+                                           [](const std::string& line) {
+                                             std::fprintf(stderr, "%s\n", line.c_str());
+                                           }),
+                        a->judge_samples);
     std::fprintf(stderr,
                  "%s %s (%s stage): %zu train / %zu test events, %zu classes, "
                  "%lld trained parameters, %s\n",

@@ -33,6 +33,8 @@ bool plot_training_log(const std::filesystem::path& log_path,
                        const std::filesystem::path& png_path) {
   Series train{{}, {}, {70, 110, 200}, "training loss"};
   Series test{{}, {}, {220, 90, 40}, "test loss"};
+  // Event stages: sampled events heard as their class, on a linear 0..100 % right axis.
+  Series heard{{}, {}, {40, 160, 80}, "samples heard as class"};
   std::ifstream in(log_path);
   for (std::string line; std::getline(in, line);) {
     const auto j = nlohmann::json::parse(line, nullptr, false);
@@ -43,11 +45,16 @@ bool plot_training_log(const std::filesystem::path& log_path,
     } else if (j.value("kind", "") == "test" && (j.contains("loss") || j.contains("mss"))) {
       test.x.push_back(j["step"].get<double>());
       test.y.push_back(j.contains("loss") ? j["loss"].get<double>() : j["mss"].get<double>());
+      if (j.contains("sampled_accuracy") && j["sampled_accuracy"].is_number()) {
+        heard.x.push_back(j["step"].get<double>());
+        heard.y.push_back(j["sampled_accuracy"].get<double>());
+      }
     }
   }
   if (train.x.size() + test.x.size() < 2) return false;
 
-  const int w = 720, h = 400, left = 60, right = 20, top = 30, bottom = 40;
+  const int w = 720, h = 400, left = 60, right = heard.x.empty() ? 20 : 50, top = 30,
+            bottom = 40;
   double x_max = 1, y_min = 1e30, y_max = -1e30;
   for (const Series* s : {&train, &test})
     for (std::size_t i = 0; i < s->x.size(); ++i) {
@@ -83,9 +90,22 @@ bool plot_training_log(const std::filesystem::path& log_path,
       img.line(px(s->x[i - 1]), py(s->y[i - 1]), px(s->x[i]), py(s->y[i]), s->colour, 2);
     for (std::size_t i = 0; i < s->x.size() && s == &test; ++i)
       img.fill_circle(px(s->x[i]), py(s->y[i]), 3, s->colour);
-    img.fill_rect(w - 190, legend_y, 14, 8, s->colour);
-    img.text(w - 170, legend_y, s->label, axis);
+    img.fill_rect(w - 250, legend_y, 14, 8, s->colour);
+    img.text(w - 230, legend_y, s->label, axis);
     legend_y += 14;
+  }
+  if (!heard.x.empty()) {
+    const auto pa = [&](double a) { return top + int((h - top - bottom) * (1 - a)); };
+    img.line(w - right, top, w - right, h - bottom, axis);
+    img.text(w - right + 4, top - 4, "100%", axis);
+    img.text(w - right + 4, h - bottom - 4, "0%", axis);
+    for (std::size_t i = 1; i < heard.x.size(); ++i)
+      img.line(px(heard.x[i - 1]), pa(heard.y[i - 1]), px(heard.x[i]), pa(heard.y[i]),
+               heard.colour, 2);
+    for (std::size_t i = 0; i < heard.x.size(); ++i)
+      img.fill_circle(px(heard.x[i]), pa(heard.y[i]), 3, heard.colour);
+    img.fill_rect(w - 250, legend_y, 14, 8, heard.colour);
+    img.text(w - 230, legend_y, heard.label, axis);
   }
   img.save(png_path);
   return true;

@@ -48,7 +48,8 @@ EventVae make_event_vae(const EventOptions& o, const GrainOptions& g) {
   return EventVae(o, g.z_dim, g.n_grains, g.conditional ? g.n_classes : 0);
 }
 
-// Blobs: grain weights, then event weights and latent-map points (empty when absent).
+// Blobs: grain weights, then event weights, latent-map points, event-prior posteriors and
+// classifier weights (each empty when absent). Files of earlier layouts hold 1 or 3 blobs.
 void save_model(const std::filesystem::path& path, Model& m) {
   const ModelInfo& info = m.info;
   Container c;
@@ -66,28 +67,37 @@ void save_model(const std::filesystem::path& path, Model& m) {
     c.header["event_parameters"] = count_parameters(*m.event);
   }
   if (!info.map.empty()) c.header["latent_map"] = info.map;
+  if (!info.prior.empty()) c.header["event_prior"] = info.prior;
+  if (!m.classifier.empty()) c.header["classifier"] = classifier_header(m.classifier);
   c.blobs.push_back(module_bytes(*m.vae));
   c.blobs.push_back(m.has_event() ? module_bytes(*m.event) : std::string());
   c.blobs.push_back(info.map.empty() ? std::string() : points_bytes(info.map));
+  c.blobs.push_back(info.prior.empty() ? std::string() : prior_bytes(info.prior));
+  c.blobs.push_back(m.classifier.empty() ? std::string() : classifier_bytes(m.classifier));
   write_container(path, kMagic, kModelFormatVersion, c);
 }
 
 Model load_model(const std::filesystem::path& path, const torch::Device& device) {
   Container c = read_container(path, kMagic, kModelFormatVersion, "model file");
   Model m;
+  std::size_t prior_events = 0;
   try {
     m.info.grain = c.header.at("options").get<GrainOptions>();
     m.info.classes = c.header.at("classes").get<std::vector<std::string>>();
     m.info.training = c.header.value("training", json::object());
     if (c.header.contains("event")) m.info.event = c.header.at("event").get<EventOptions>();
     if (c.header.contains("latent_map")) m.info.map = c.header.at("latent_map").get<LatentMap>();
+    if (c.header.contains("event_prior")) {
+      m.info.prior = c.header.at("event_prior").get<EventPrior>();
+      prior_events = c.header.at("event_prior").at("events").get<std::size_t>();
+    }
   } catch (const json::exception& e) {
     fail_file(path, std::string("model header: ") + e.what());
   } catch (const Error& e) {
     fail_file(path, e.what());
   }
   // Files of the first layout hold the grain weights only.
-  if (c.blobs.empty() || (c.blobs.size() != 1 && c.blobs.size() != 3))
+  if (c.blobs.empty() || (c.blobs.size() != 1 && c.blobs.size() != 3 && c.blobs.size() != 5))
     fail_file(path, "model file holds no weights");
   m.vae = GrainVae(m.info.grain);
   load_module_bytes(*m.vae, c.blobs[0], device, path);
@@ -104,10 +114,25 @@ Model load_model(const std::filesystem::path& path, const torch::Device& device)
     if (m.info.map.z_dim != m.info.grain.z_dim)
       fail_file(path, "latent map does not match the latent size");
     try {
-      set_points_bytes(m.info.map, c.blobs.size() == 3 ? c.blobs[2] : std::string());
+      set_points_bytes(m.info.map, c.blobs.size() >= 3 ? c.blobs[2] : std::string());
     } catch (const Error& e) {
       fail_file(path, e.what());
     }
+  }
+  if (c.header.contains("event_prior")) {
+    const int classes = m.info.grain.conditional ? m.info.grain.n_classes : 0;
+    if (!m.has_event() || m.info.prior.embed_dim != m.info.event->embed_dim ||
+        m.info.prior.n_classes != classes || c.blobs.size() < 5)
+      fail_file(path, "event prior does not match the event level");
+    try {
+      set_prior_bytes(m.info.prior, c.blobs[3], prior_events);
+    } catch (const Error& e) {
+      fail_file(path, e.what());
+    }
+  }
+  if (c.header.contains("classifier")) {
+    if (c.blobs.size() < 5) fail_file(path, "classifier weights are missing");
+    m.classifier = load_classifier_blob(c.header["classifier"], c.blobs[4], path);
   }
   return m;
 }

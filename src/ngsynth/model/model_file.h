@@ -1,7 +1,8 @@
 // The model file (.ngs): one self-describing, versioned file holding everything needed to
 // play a trained model: the options (sample rate, grain, hop, sizes), the class names, a
-// training summary, the grain VAE's weights, and, when trained, the event VAE and the
-// latent map (the PCA plane of the grain space, with the training grains projected on it).
+// training summary, the grain VAE's weights, and, when trained, the event VAE, the
+// latent map (the PCA plane of the grain space, with the training grains projected on it),
+// the class priors of the event embedding and the drum classifier that measured it.
 // Written atomically; loading a truncated, corrupt, foreign or other-version file is a
 // one-line error naming the file.
 #pragma once
@@ -15,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ngsynth/model/classifier.h"
+#include "ngsynth/model/event_prior.h"
 #include "ngsynth/model/event_vae.h"
 #include "ngsynth/model/grain_vae.h"
 #include "ngsynth/model/latent_map.h"
@@ -30,12 +33,14 @@ struct ModelInfo {
   nlohmann::json training = nlohmann::json::object();  // steps, losses, dataset, ...
   std::optional<EventOptions> event;                   // set when there is an event VAE
   LatentMap map;                                       // empty when not computed
+  EventPrior prior;  // class priors of the event embedding; empty: N(0, I) only
 };
 
 struct Model {
   ModelInfo info;
   GrainVae vae{nullptr};
   EventVae event{nullptr};  // null without an event level
+  Classifier classifier;    // the drum classifier that judged it; empty when none
 
   bool has_event() const { return !event.is_empty(); }
   // The event VAE; an Error telling how to train one when the model has none.

@@ -1,6 +1,6 @@
 // The grain decoder of neural granular synthesis (Bitton et al. 2020, after DDSP's filtered
 // noise, Engel et al. 2020): an MLP maps a grain latent z (with the one-hot class when
-// conditional) to grain/2+1 filter magnitudes H = 2 sigmoid(x)^ln(10) + 1e-7, which shape
+// conditional) to grain/2+1 filter magnitudes H = 2 sigmoid(x)^ln(10), which shape
 // uniform noise U[-1, 1] in the frequency domain. The reference windows the filter's
 // zero-phase impulse response with a centred Hann; in the frequency domain that is a
 // [1/4, 1/2, 1/4] smoothing of H (the accompanying circular shift only moves where the
@@ -13,6 +13,10 @@
 #include "ngsynth/model/options.h"
 
 namespace ngsynth {
+
+// Rendering (no autograd) treats filter magnitudes below this (-100 dB, where the spectral
+// loss's log floor stops telling levels apart) as exact zeros.
+inline constexpr double kSilentMagnitude = 1e-5;
 
 class NoiseDecoderImpl : public torch::nn::Module {
  public:

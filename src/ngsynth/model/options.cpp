@@ -47,6 +47,7 @@ void visit_train(TrainOptions& o, Visit&& v) {
   v("lr_final", o.lr_final);
   v("max_steps", o.max_steps);
   v("max_minutes", o.max_minutes);
+  v("fit_schedule", o.fit_schedule);
   v("beta_max", o.beta_max);
   v("beta_start", o.beta_start);
   v("beta_warmup", o.beta_warmup);
@@ -63,6 +64,20 @@ void visit_event(EventOptions& o, Visit&& v) {
   v("hidden", o.hidden);
   v("embed_dim", o.embed_dim);
   v("free_bits", o.free_bits);
+}
+
+template <typename Visit>
+void visit_classifier(ClassifierOptions& o, Visit&& v) {
+  v("n_fft", o.n_fft);
+  v("n_mels", o.n_mels);
+  v("f_min", o.f_min);
+  v("channels", o.channels);
+  v("embed_dim", o.embed_dim);
+  v("steps", o.steps);
+  v("batch_size", o.batch_size);
+  v("lr", o.lr);
+  v("dropout", o.dropout);
+  v("seed", o.seed);
 }
 
 }  // namespace
@@ -109,6 +124,19 @@ void EventOptions::validate() const {
   require(hidden > 0, "hidden", "must be > 0");
   require(embed_dim > 0, "embed_dim", "must be > 0");
   require(free_bits >= 0, "free_bits", "must be >= 0");
+}
+
+void ClassifierOptions::validate() const {
+  require(is_power_of_two(n_fft) && n_fft >= 64 && n_fft <= 16384, "n_fft",
+          "must be a power of two in 64..16384");
+  require(n_mels >= 8 && n_mels <= 256, "n_mels", "must be 8..256");
+  require(f_min >= 0, "f_min", "must be >= 0");
+  require(channels >= 1 && channels <= 512, "channels", "must be 1..512");
+  require(embed_dim >= 2 && embed_dim <= 1024, "embed_dim", "must be 2..1024");
+  require(steps >= 1, "steps", "must be >= 1");
+  require(batch_size >= 1, "batch_size", "must be >= 1");
+  require(lr > 0, "lr", "must be > 0");
+  require(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1)");
 }
 
 const TrainOptions& Preset::train_for(const std::string& stage) const {
@@ -221,6 +249,17 @@ void to_json(json& j, const EventOptions& o) {
 void from_json(const json& j, EventOptions& o) {
   JsonFieldReader r(j, "event");
   visit_event(o, r);
+  r.reject_unknown();
+}
+
+void to_json(json& j, const ClassifierOptions& o) {
+  j = json::object();
+  visit_classifier(const_cast<ClassifierOptions&>(o), [&](const char* k, auto& f) { j[k] = f; });
+}
+
+void from_json(const json& j, ClassifierOptions& o) {
+  JsonFieldReader r(j, "classifier");
+  visit_classifier(o, r);
   r.reject_unknown();
 }
 

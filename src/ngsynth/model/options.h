@@ -52,6 +52,7 @@ struct TrainOptions {
   double lr_final             = 1e-5;   // exponential decay reaches this at max_steps
   int64_t max_steps           = 20000;  // about an hour on 2 CPU cores
   double max_minutes          = 0;      // 0 = no time limit
+  bool fit_schedule           = true;   // with max_minutes: max_steps shrunk to fit it
   double beta_max             = 0.003;  // KL weight after warm-up
   double beta_start           = 0.1;    // fraction of max_steps with beta = 0
   double beta_warmup          = 0.5;    // fraction of max_steps to reach beta_max
@@ -78,6 +79,23 @@ struct EventOptions {
   void validate() const;
 };
 
+// The drum classifier that judges generated sounds (model/classifier.h): a small CNN over
+// log-mel frames of a peak-normalised event, trained on the training split.
+struct ClassifierOptions {
+  int n_fft                   = 1024;   // at the dataset's rate; hop n_fft/4
+  int n_mels                  = 64;
+  double f_min                = 30;     // Hz; f_max is half the sample rate
+  int channels                = 32;     // of the first conv block, doubled per block (3)
+  int embed_dim               = 32;     // the embedding the Frechet distance is taken on
+  int steps                   = 1500;
+  int batch_size              = 32;
+  double lr                   = 1e-3;
+  double dropout              = 0.2;
+  uint64_t seed               = 1;
+
+  void validate() const;
+};
+
 // A preset holds the settings of every stage: the grain VAE and its training, the event
 // VAE and its training ("temporal"), and the joint fine-tuning of both ("joint").
 struct Preset {
@@ -100,6 +118,8 @@ void to_json(nlohmann::json& j, const TrainOptions& o);
 void from_json(const nlohmann::json& j, TrainOptions& o);
 void to_json(nlohmann::json& j, const EventOptions& o);
 void from_json(const nlohmann::json& j, EventOptions& o);
+void to_json(nlohmann::json& j, const ClassifierOptions& o);
+void from_json(const nlohmann::json& j, ClassifierOptions& o);
 
 // The training stages, in order: "grain", "temporal", "joint".
 const std::vector<std::string>& stage_names();

@@ -17,10 +17,15 @@ void check_label(const Model& m, int label) {
 }
 }  // namespace
 
-torch::Tensor sample_embedding(const Model& model, double temperature, uint64_t seed) {
+torch::Tensor sample_embedding(const Model& model, int label, double temperature, uint64_t seed) {
   if (!(temperature >= 0)) throw Error("temperature must be >= 0");
-  at::Generator gen = make_generator(seed);
-  return torch::randn({1, model.event->options().embed_dim}, gen) * temperature;
+  check_label(model, label);
+  const int e = model.event->options().embed_dim;
+  EventPrior standard;
+  standard.embed_dim = e;
+  const EventPrior& prior = model.info.prior.empty() ? standard : model.info.prior;
+  std::vector<float> v = prior.sample(n_classes(model) > 0 ? label : 0, temperature, seed);
+  return torch::from_blob(v.data(), {1, e}, torch::kFloat32).clone();
 }
 
 EventPoint encode_event(Model& model, const std::vector<float>& audio, std::optional<int> label,
@@ -56,7 +61,7 @@ std::vector<std::vector<float>> sample_events(Model& model, int label, int count
   std::vector<std::vector<float>> out;
   for (int i = 0; i < count; ++i) {
     const uint64_t s = mix_seed(seed, static_cast<uint64_t>(i));
-    out.push_back(render_event(model, sample_embedding(model, temperature, s), class_label(label), s));
+    out.push_back(render_event(model, sample_embedding(model, label, temperature, s), class_label(label), s));
   }
   return out;
 }

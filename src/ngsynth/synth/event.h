@@ -19,8 +19,9 @@ struct EventPoint {
   int label = 0;            // class
 };
 
-// An embedding from the prior N(0, temperature^2 I).
-torch::Tensor sample_embedding(const Model& model, double temperature, uint64_t seed);
+// An embedding of class `label` from the model's event prior (model/event_prior.h; its
+// `kind` decides which; N(0, temperature^2 I) for a model without class priors): (1, embed_dim).
+torch::Tensor sample_embedding(const Model& model, int label, double temperature, uint64_t seed);
 // The embedding mean of a sound (at the model's rate, cropped or zero-padded to one event)
 // with its class: the given one, or the closest (see closest_class).
 EventPoint encode_event(Model& model, const std::vector<float>& audio, std::optional<int> label,

@@ -20,7 +20,7 @@ int ModelInstrument::event_frames() const { return model_.info.grain.event_lengt
 std::vector<float> ModelInstrument::sample_event(int class_index, uint64_t seed,
                                                  float temperature) {
   std::lock_guard lock(mutex_);
-  return render_event(model_, sample_embedding(model_, temperature, seed),
+  return render_event(model_, sample_embedding(model_, class_index, temperature, seed),
                       class_label(class_index), seed);
 }
 
@@ -47,8 +47,8 @@ std::vector<float> ModelInstrument::morph_event(int class_a, int class_b, float 
                                                 uint64_t seed) {
   std::lock_guard lock(mutex_);
   if (!(t >= 0 && t <= 1)) throw Error("morph position must be within [0, 1]");
-  torch::Tensor a = sample_embedding(model_, 1.0, mix_seed(seed, 1));
-  torch::Tensor b = sample_embedding(model_, 1.0, mix_seed(seed, 2));
+  torch::Tensor a = sample_embedding(model_, class_a, 1.0, mix_seed(seed, 1));
+  torch::Tensor b = sample_embedding(model_, class_b, 1.0, mix_seed(seed, 2));
   const int n_classes = model_.info.grain.conditional ? model_.info.grain.n_classes : 0;
   return render_event(model_, a * (1 - t) + b * t, class_mix(n_classes, class_a, class_b, t),
                       seed);

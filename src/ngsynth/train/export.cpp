@@ -35,6 +35,34 @@ LatentMap compute_latent_map(GrainVae& vae, const std::vector<std::string>& mode
   return fit_latent_map(latents.data(), labels.size(), o.z_dim, labels, max_points, seed);
 }
 
+EventPrior fit_class_priors(GrainVae& vae, EventVae& event,
+                            const std::vector<std::string>& model_classes, const Dataset& data,
+                            PriorKind kind) {
+  const GrainOptions& o = vae->options();
+  check_dataset_fits(data, o);
+  const auto idx = data.indices(Split::train);
+  const torch::Tensor labels =
+      model_labels(data, idx, map_classes(model_classes, data.classes, o.conditional));
+  torch::NoGradGuard no_grad;
+  event->eval();
+  const torch::Tensor z = encode_events(vae, data, idx, module_device(*vae));
+  std::vector<torch::Tensor> mus, sigmas;
+  for (int64_t i = 0; i < z.size(0); i += 64) {
+    Posterior p = event->encode(z.slice(0, i, std::min<int64_t>(i + 64, z.size(0))));
+    mus.push_back(p.mu.to(torch::kCPU));
+    sigmas.push_back((0.5 * p.logvar).exp().to(torch::kCPU));
+  }
+  const torch::Tensor mu = torch::cat(mus).contiguous(), sigma = torch::cat(sigmas).contiguous();
+  std::vector<int> label(idx.size());
+  for (std::size_t i = 0; i < idx.size(); ++i)
+    label[i] = o.conditional ? static_cast<int>(labels[i].item<int64_t>()) : 0;
+  const int classes = o.conditional ? o.n_classes : 0;
+  return fit_event_prior(kind, event->options().embed_dim, classes, std::move(label),
+                         std::vector<float>(mu.data_ptr<float>(), mu.data_ptr<float>() + mu.numel()),
+                         std::vector<float>(sigma.data_ptr<float>(),
+                                            sigma.data_ptr<float>() + sigma.numel()));
+}
+
 ExportedRun export_run(const fs::path& run_dir, bool last, const std::optional<fs::path>& data) {
   fs::path source = run_dir / (last ? "checkpoint.ngc" : "best.ngc");
   if (!last && !fs::exists(source)) source = run_dir / "checkpoint.ngc";
@@ -68,8 +96,11 @@ ExportedRun export_run(const fs::path& run_dir, bool last, const std::optional<f
   const fs::path data_path = data ? *data : fs::path(s.dataset);
   if (!fs::exists(data_path))
     fail_file(data_path, "the run's dataset is needed for the latent map: give it with --data");
-  m.info.map = compute_latent_map(m.vae, s.classes, load_dataset(data_path), 20000,
-                                  s.train.seed);
+  r.data = data_path;
+  const Dataset dataset = load_dataset(data_path);
+  m.info.map = compute_latent_map(m.vae, s.classes, dataset, 20000, s.train.seed);
+  if (m.has_event())
+    m.info.prior = fit_class_priors(m.vae, m.event, s.classes, dataset, PriorKind::gaussian);
   return r;
 }
 

@@ -18,14 +18,23 @@ LatentMap compute_latent_map(GrainVae& vae, const std::vector<std::string>& mode
                              const Dataset& data, std::size_t max_points = 20000,
                              uint64_t seed = 1);
 
+// The class priors of an event VAE (model/event_prior.h) from the posteriors of the
+// dataset's training events, encoded by the grain and event levels.
+EventPrior fit_class_priors(GrainVae& vae, EventVae& event,
+                            const std::vector<std::string>& model_classes, const Dataset& data,
+                            PriorKind kind);
+
 struct ExportedRun {
   Model model;
   std::filesystem::path source;  // the checkpoint exported
+  std::filesystem::path data;    // the dataset the map and priors were computed on
   int64_t step = 0;
 };
 
 // The model of run_dir (best.ngc, or checkpoint.ngc when `last` or when there is no best)
-// with its latent map computed on `data` (default: the dataset the run was trained on).
+// with its latent map, and the class priors when it has an event level, computed on `data`
+// (default: the dataset the run was trained on). The drum classifier is left to the caller
+// (model/classifier.h: dataset_classifier).
 ExportedRun export_run(const std::filesystem::path& run_dir, bool last,
                        const std::optional<std::filesystem::path>& data);
 

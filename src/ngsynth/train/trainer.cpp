@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include "ngsynth/eval/evaluate.h"
+#include "ngsynth/eval/fidelity.h"
+#include "ngsynth/train/export.h"
 #include "ngsynth/eval/training_plot.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/model/model_file.h"
@@ -251,6 +253,36 @@ double Trainer::evaluate_temporal(json& line) {
   return s.latent_mse;
 }
 
+void Trainer::set_judge(Classifier classifier, int samples) {
+  judge_ = std::move(classifier);
+  judge_samples_ = samples;
+}
+
+// Samples a few events per class from class priors fitted to the current encoder, and asks
+// the classifier what it hears.
+void Trainer::judge_samples(json& line) {
+  if (judge_.empty() || judge_samples_ <= 0 || !event_) return;
+  Model m;
+  m.info.grain = state_.grain;
+  m.info.classes = state_.classes;
+  m.info.event = state_.event;
+  m.vae = vae_;
+  m.event = event_;
+  const bool grain_training = vae_->is_training(), event_training = event_->is_training();
+  m.info.prior = fit_class_priors(vae_, event_, state_.classes, data_, PriorKind::gaussian);
+  FidelityOptions o;
+  o.samples = judge_samples_;
+  o.seed = mix_seed(state_.train.seed, 0xf1de);
+  const FidelityReport r = evaluate_fidelity(m, judge_, data_, Split::test, o);
+  if (grain_training) vae_->train();
+  if (event_training) event_->train();
+  line["sampled_accuracy"] = r.overall.sampled_accuracy;
+  json per_class = json::object();
+  for (const auto& c : r.classes) per_class[c.name] = c.sampled_accuracy;
+  line["sampled_accuracy_per_class"] = per_class;
+  if (std::isfinite(r.overall.frechet)) line["frechet"] = r.overall.frechet;
+}
+
 double Trainer::evaluate_test() {
   if (data_.indices(Split::test).empty()) return NAN;
   json line = {{"kind", "test"}, {"step", state_.step}, {"time_s", state_.elapsed_s}};
@@ -270,6 +302,7 @@ double Trainer::evaluate_test() {
       loss = e.overall.mss;
     }
   }
+  if (state_.stage != "grain") judge_samples(line);
   if (loss < state_.best_test_loss) {
     state_.best_test_loss = loss;
     state_.best_step = state_.step;
@@ -284,6 +317,16 @@ double Trainer::evaluate_test() {
   last_test_ = line;
   plot_training_log(run_dir_ / "log.jsonl", run_dir_ / "training.png");
   return loss;
+}
+
+void Trainer::fit_schedule(double steps_per_s, double seconds_left) {
+  TrainOptions& o = state_.train;
+  const int64_t affordable = state_.step + static_cast<int64_t>(steps_per_s * seconds_left);
+  if (affordable >= o.max_steps) return;
+  const int64_t was = o.max_steps;
+  o.max_steps = std::max<int64_t>(state_.step + 1, affordable);
+  log({{"kind", "schedule"}, {"step", state_.step}, {"max_steps", o.max_steps},
+       {"was", was}, {"steps_per_s", steps_per_s}});
 }
 
 void Trainer::save(const fs::path& path) {
@@ -307,6 +350,10 @@ TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
   int n_avg = 0;
   int64_t last_eval = -1;
   std::string reason;
+  // The schedule is fitted to the time budget once the step rate is known (after 100 steps
+  // or 20 s of this call, whichever comes first), and shortened at test evaluations if the
+  // rate falls.
+  bool schedule_fitted = !(o.max_minutes > 0 && o.fit_schedule);
   const char* recon_name = state_.stage == "temporal" ? "latent" : "spectral";
   const char* test_name = state_.stage == "temporal" ? "latent mse"
                           : state_.stage == "joint"  ? "event-path mss"
@@ -323,6 +370,16 @@ TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
     state_.elapsed_s = start_elapsed + std::chrono::duration<double>(now - start).count();
     const double rate = (state_.step - start_step) /
                         std::max(1e-9, std::chrono::duration<double>(now - start).count());
+    const double call_s = std::chrono::duration<double>(now - start).count();
+    if (!schedule_fitted && (state_.step - start_step >= 100 || call_s >= 20)) {
+      schedule_fitted = true;
+      const int64_t before = o.max_steps;
+      fit_schedule(0.92 * rate, o.max_minutes * 60 - call_s);  // test evaluations take time too
+      if (!quiet && o.max_steps != before)
+        progress.finish("schedule fitted to " + format_duration(o.max_minutes * 60) + ": " +
+                        std::to_string(o.max_steps) + " steps (was " + std::to_string(before) +
+                        ") at " + std::to_string(rate).substr(0, 4) + " steps/s");
+    }
     if (std::chrono::duration<double>(now - last_tick).count() >= 30 || state_.step == 1) {
       log({{"kind", "train"}, {"step", state_.step}, {"time_s", state_.elapsed_s},
            {"loss", avg.total / n_avg}, {recon_name, avg.recon / n_avg},
@@ -344,6 +401,9 @@ TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
       progress.update(line);
     }
     if (state_.step % o.eval_every == 0) {
+      // A machine that slows down (other work) shortens the schedule again, never lengthens it.
+      if (schedule_fitted && o.max_minutes > 0 && o.fit_schedule)
+        fit_schedule(0.92 * rate, o.max_minutes * 60 - call_s);
       const double test = evaluate_test();
       last_eval = state_.step;
       if (!quiet) {

@@ -70,8 +70,12 @@ class Trainer {
   TrainSummary run(const std::atomic<bool>* stop = nullptr, bool quiet = false);
 
   // Test-split loss (mss, or latent MSE in the temporal stage); updates the best and
-  // early-stopping state, the log and the picture.
+  // early-stopping state, the log and the picture. In the event stages with a judge, also
+  // logs how many sampled events the classifier hears as the class they were sampled for.
   double evaluate_test();
+  // The drum classifier that the event stages' test evaluations judge samples with,
+  // `samples` events per class (class priors fitted to the current event encoder).
+  void set_judge(Classifier classifier, int samples = 8);
   void save(const std::filesystem::path& path);
   const TrainState& state() const { return state_; }
   GrainVae& model() { return vae_; }
@@ -87,6 +91,10 @@ class Trainer {
   StepLoss temporal_step(const Batch& batch, at::Generator& gen, double beta);
   StepLoss joint_step(const Batch& batch, at::Generator& gen, double beta);
   double evaluate_temporal(nlohmann::json& line);
+  void judge_samples(nlohmann::json& line);
+  // With --max-minutes, shortens max_steps to what the budget allows at the measured step
+  // rate, so that the learning rate decays and beta warms up within the time given.
+  void fit_schedule(double steps_per_s, double seconds_left);
   void log(const nlohmann::json& line);
 
   const Dataset& data_;
@@ -101,6 +109,8 @@ class Trainer {
   std::unique_ptr<torch::optim::Adam> optimizer_;
   std::unique_ptr<Batcher> batches_;
   std::vector<int64_t> class_map_;
+  Classifier judge_;
+  int judge_samples_ = 0;
 };
 
 }  // namespace ngsynth

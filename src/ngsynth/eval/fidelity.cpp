@@ -1,0 +1,295 @@
+#include "ngsynth/eval/fidelity.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "ngsynth/eval/evaluate.h"
+#include "ngsynth/model/device.h"
+#include "ngsynth/synth/event.h"
+#include "ngsynth/train/batcher.h"
+#include "ngsynth/util/error.h"
+#include "ngsynth/util/hash.h"
+
+namespace ngsynth {
+using nlohmann::json;
+
+namespace {
+
+double median(std::vector<double> v) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// Symmetric PSD square root by eigendecomposition (negative eigenvalues from rounding -> 0).
+torch::Tensor sqrt_psd(const torch::Tensor& s) {
+  auto [values, vectors] = torch::linalg_eigh(s, "L");
+  return torch::matmul(vectors * values.clamp_min(0).sqrt().unsqueeze(0), vectors.t());
+}
+
+std::pair<torch::Tensor, torch::Tensor> moments(const torch::Tensor& x, const torch::Tensor& w) {
+  const torch::Tensor weights =
+      w.defined() ? w.to(torch::kFloat64) : torch::full({x.size(0)}, 1.0 / x.size(0), torch::kFloat64);
+  const torch::Tensor mean = torch::matmul(weights, x);
+  const torch::Tensor c = x - mean;
+  return {mean, torch::matmul(c.t() * weights, c)};
+}
+
+double accuracy(const std::vector<int>& predicted, const std::vector<int>& truth) {
+  if (truth.empty()) return NAN;
+  int right = 0;
+  for (std::size_t i = 0; i < truth.size(); ++i) right += predicted[i] == truth[i];
+  return double(right) / truth.size();
+}
+
+torch::Tensor rows(const std::vector<std::vector<float>>& events, int64_t length) {
+  torch::Tensor t = torch::zeros({int64_t(events.size()), length});
+  for (std::size_t i = 0; i < events.size(); ++i)
+    std::copy(events[i].begin(), events[i].begin() + std::min<int64_t>(length, events[i].size()),
+              t[i].data_ptr<float>());
+  return t;
+}
+
+// The rows of x whose mask entry is set.
+torch::Tensor select(const torch::Tensor& x, const std::vector<bool>& mask) {
+  std::vector<int64_t> idx;
+  for (std::size_t i = 0; i < mask.size(); ++i)
+    if (mask[i]) idx.push_back(int64_t(i));
+  return x.index_select(0, torch::tensor(idx, torch::kLong));
+}
+
+// Frechet distance between the two halves (alternate events) of a set; NaN below 8 events.
+double halves_distance(const torch::Tensor& emb) {
+  if (emb.size(0) < 8) return NAN;
+  using torch::indexing::Slice;
+  return frechet_distance(emb.index({Slice(0, torch::indexing::None, 2)}),
+                          emb.index({Slice(1, torch::indexing::None, 2)}));
+}
+
+}  // namespace
+
+double frechet_distance(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& wb) {
+  if (a.size(0) < 1 || b.size(0) < 1 || a.size(1) != b.size(1))
+    throw Error("frechet distance: empty or mismatched sets");
+  auto [ma, sa] = moments(a.to(torch::kFloat64), {});
+  auto [mb, sb] = moments(b.to(torch::kFloat64), wb);
+  const torch::Tensor ra = sqrt_psd(sa);
+  const torch::Tensor cross = torch::linalg_eigvalsh(torch::matmul(torch::matmul(ra, sb), ra), "L");
+  const double d = (ma - mb).square().sum().item<double>() + sa.trace().item<double>() +
+                   sb.trace().item<double>() - 2.0 * cross.clamp_min(0).sqrt().sum().item<double>();
+  return std::max(0.0, d);
+}
+
+Levels measure_levels(const torch::Tensor& audio, int sample_rate) {
+  const torch::Tensor x = audio.to(torch::kCPU, torch::kFloat32).contiguous();
+  const int64_t n = x.size(0), len = x.size(1), frame = std::max(1, sample_rate / 100);
+  std::vector<double> rms, peak, decay, silent;
+  for (int64_t i = 0; i < n; ++i) {
+    const float* s = x.data_ptr<float>() + i * len;
+    double energy = 0, top = 0;
+    for (int64_t k = 0; k < len; ++k) energy += double(s[k]) * s[k], top = std::max(top, double(std::abs(s[k])));
+    rms.push_back(10 * std::log10(energy / len + 1e-20));
+    peak.push_back(20 * std::log10(top + 1e-10));
+    std::vector<double> env;
+    for (int64_t k = 0; k + frame <= len; k += frame) {
+      double e = 0;
+      for (int64_t j = 0; j < frame; ++j) e += double(s[k + j]) * s[k + j];
+      env.push_back(e / frame);
+    }
+    const auto top_frame = std::max_element(env.begin(), env.end()) - env.begin();
+    int64_t last = top_frame;
+    for (int64_t f = 0; f < int64_t(env.size()); ++f)
+      if (env[f] >= env[top_frame] * 0.01) last = f;  // within 20 dB of the peak frame
+    decay.push_back(top > 0 ? 1000.0 * (last - top_frame + 1) * frame / sample_rate : NAN);
+    bool zero = true;
+    for (int64_t k = std::max<int64_t>(0, len - frame); k < len; ++k) zero = zero && s[k] == 0.0f;
+    silent.push_back(zero);
+  }
+  double silent_sum = 0;
+  for (double v : silent) silent_sum += v;
+  return {median(rms), median(peak), median(decay), n ? silent_sum / n : NAN};
+}
+
+FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, const Dataset& data,
+                                 Split split, const FidelityOptions& o) {
+  const GrainOptions& g = model.info.grain;
+  check_dataset_fits(data, g);
+  if (classifier.empty()) throw Error("class fidelity needs a drum classifier");
+  if (o.samples < 0) throw Error("the number of samples per class must be >= 0");
+  if (data.sample_rate != classifier.net->sample_rate())
+    throw Error("the classifier was trained at another sample rate than the dataset's");
+  const auto& classes = model.info.classes;
+  std::vector<int> judge(classes.size());  // model class -> classifier class
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    judge[k] = classifier.class_of(classes[k]);
+    if (judge[k] < 0) throw Error("class '" + classes[k] + "' is unknown to the classifier");
+  }
+  const auto model_class = map_classes(classes, data.classes, g.conditional);
+  const auto idx = data.indices(split);
+  if (idx.empty()) throw Error(std::string("the dataset has no ") + split_name(split) + " events");
+  const torch::Device device = module_device(*model.vae);
+
+  // Real events and their resyntheses through the grain path.
+  const Batch real = Batcher(data, idx, static_cast<int>(idx.size()), 0).chunk(0);
+  std::vector<int> truth(idx.size()), real_model_class(idx.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) {
+    real_model_class[i] = int(model_class[data.entries[idx[i]].class_index]);
+    truth[i] = judge[real_model_class[i]];
+  }
+  const Classifier::Result real_r = classifier.classify(real.audio);
+  torch::Tensor resynth;
+  {
+    torch::NoGradGuard no_grad;
+    model.vae->eval();
+    std::vector<torch::Tensor> parts;
+    at::Generator gen = make_generator(mix_seed(o.seed, 0x7e5));
+    for (int64_t i = 0; i < real.audio.size(0); i += 16) {
+      const torch::Tensor a = real.audio.slice(0, i, std::min<int64_t>(i + 16, real.audio.size(0)));
+      const torch::Tensor labels = map_labels(real.labels.slice(0, i, i + a.size(0)), model_class);
+      parts.push_back(model.vae->decode(model.vae->encode(a.to(device)).mu, labels.to(device), gen)
+                          .to(torch::kCPU));
+    }
+    resynth = torch::cat(parts);
+  }
+  const Classifier::Result resynth_r = classifier.classify(resynth);
+
+  // Sampled events, per class.
+  FidelityReport rep;
+  rep.options = o;
+  rep.classifier_classes = classifier.classes;
+  rep.prior = model.info.prior.empty() ? "standard" : prior_name(model.info.prior.kind);
+  const bool can_sample = model.has_event() && o.samples > 0;
+  std::vector<torch::Tensor> sample_audio(classes.size());
+  std::vector<Classifier::Result> sample_r(classes.size());
+  for (std::size_t k = 0; k < classes.size() && can_sample; ++k) {
+    sample_audio[k] = rows(sample_events(model, int(k), o.samples, o.temperature,
+                                         mix_seed(o.seed, k)),
+                           g.event_length());
+    sample_r[k] = classifier.classify(sample_audio[k]);
+  }
+
+  std::vector<torch::Tensor> all_samples, all_weights;
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    std::vector<bool> mask(idx.size());
+    std::vector<int> t, p_real, p_resynth;
+    for (std::size_t i = 0; i < idx.size(); ++i) {
+      mask[i] = real_model_class[i] == int(k);
+      if (!mask[i]) continue;
+      t.push_back(truth[i]);
+      p_real.push_back(real_r.predicted[i]);
+      p_resynth.push_back(resynth_r.predicted[i]);
+    }
+    FidelityRow row;
+    row.name = classes[k];
+    row.real_events = int(t.size());
+    row.heard_as.assign(classifier.classes.size(), 0);
+    row.real_accuracy = accuracy(p_real, t);
+    row.resynth_accuracy = accuracy(p_resynth, t);
+    if (!t.empty()) row.real = measure_levels(select(real.audio, mask), data.sample_rate);
+    if (can_sample) {
+      const auto& s = sample_r[k];
+      row.sampled_events = int(s.predicted.size());
+      for (int p : s.predicted) ++row.heard_as[p];
+      row.sampled_accuracy = double(row.heard_as[judge[k]]) / std::max<std::size_t>(1, s.predicted.size());
+      row.sampled = measure_levels(sample_audio[k], data.sample_rate);
+      if (t.size() >= 8) {
+        const torch::Tensor real_emb = select(real_r.embedding, mask);
+        row.frechet = frechet_distance(real_emb, s.embedding);
+        row.frechet_halves = halves_distance(real_emb);
+      }
+      if (!t.empty()) {  // overall: samples weighted as the classes are in the real split
+        all_samples.push_back(s.embedding);
+        all_weights.push_back(torch::full({s.embedding.size(0)},
+                                          double(t.size()) / s.embedding.size(0),
+                                          torch::kFloat64));
+      }
+    }
+    rep.classes.push_back(row);
+  }
+
+  FidelityRow& all = rep.overall;
+  all.name = "all";
+  all.real_events = int(idx.size());
+  all.real_accuracy = accuracy(real_r.predicted, truth);
+  all.resynth_accuracy = accuracy(resynth_r.predicted, truth);
+  all.real = measure_levels(real.audio, data.sample_rate);
+  all.heard_as.assign(classifier.classes.size(), 0);
+  if (can_sample) {
+    int right = 0, total = 0;
+    for (const auto& r : rep.classes) {
+      right += int(std::lround(r.sampled_accuracy * r.sampled_events));
+      total += r.sampled_events;
+      for (std::size_t c = 0; c < r.heard_as.size(); ++c) all.heard_as[c] += r.heard_as[c];
+    }
+    all.sampled_events = total;
+    all.sampled_accuracy = total ? double(right) / total : NAN;
+    all.sampled = measure_levels(torch::cat(sample_audio), data.sample_rate);
+    if (!all_samples.empty()) {
+      torch::Tensor w = torch::cat(all_weights);
+      all.frechet = frechet_distance(real_r.embedding, torch::cat(all_samples), w / w.sum());
+    }
+    all.frechet_halves = halves_distance(real_r.embedding);
+  }
+  return rep;
+}
+
+namespace {
+json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json levels_json(const Levels& l) {
+  return {{"rms_db", number(l.rms_db)}, {"peak_db", number(l.peak_db)},
+          {"decay_ms", number(l.decay_ms)}, {"silent_tail", number(l.silent_tail)}};
+}
+}  // namespace
+
+json FidelityReport::to_json() const {
+  auto row = [&](const FidelityRow& r) {
+    json heard = json::object();
+    for (std::size_t c = 0; c < r.heard_as.size(); ++c)
+      if (r.heard_as[c] > 0) heard[classifier_classes[c]] = r.heard_as[c];
+    return json{{"real_events", r.real_events},
+                {"sampled_events", r.sampled_events},
+                {"real_accuracy", number(r.real_accuracy)},
+                {"sampled_accuracy", number(r.sampled_accuracy)},
+                {"resynth_accuracy", number(r.resynth_accuracy)},
+                {"frechet", number(r.frechet)},
+                {"frechet_real_halves", number(r.frechet_halves)},
+                {"real_levels", levels_json(r.real)},
+                {"sampled_levels", levels_json(r.sampled)},
+                {"sampled_heard_as", heard}};
+  };
+  json j = {{"overall", row(overall)},
+            {"classes", json::object()},
+            {"samples_per_class", options.samples},
+            {"temperature", options.temperature},
+            {"seed", options.seed},
+            {"prior", prior}};
+  for (const auto& r : classes) j["classes"][r.name] = row(r);
+  return j;
+}
+
+std::string FidelityReport::table() const {
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-8s %5s %6s %7s %7s %7s %7s %13s %13s %13s\n", "class",
+                "real", "real%", "sample%", "resyn%", "FD", "FD 1/2", "RMS dB r/s", "peak dB r/s",
+                "decay ms r/s");
+  out += line;
+  auto pct = [](double v) { return std::isfinite(v) ? 100 * v : NAN; };
+  auto add = [&](const FidelityRow& r) {
+    std::snprintf(line, sizeof line,
+                  "%-8s %5d %6.0f %7.0f %7.0f %7.2f %7.2f %6.1f/%6.1f %6.1f/%6.1f %6.0f/%6.0f\n",
+                  r.name.c_str(), r.real_events, pct(r.real_accuracy), pct(r.sampled_accuracy),
+                  pct(r.resynth_accuracy), r.frechet, r.frechet_halves, r.real.rms_db,
+                  r.sampled.rms_db, r.real.peak_db, r.sampled.peak_db, r.real.decay_ms,
+                  r.sampled.decay_ms);
+    out += line;
+  };
+  for (const auto& r : classes) add(r);
+  add(overall);
+  return out;
+}
+
+}  // namespace ngsynth

@@ -1,0 +1,69 @@
+// Does a sampled kick sound like a kick? What a listener notices about a drum generator,
+// measured with the drum classifier (model/classifier.h) and simple level statistics:
+//   real accuracy      the classifier on the real events of the split (the ceiling)
+//   sampled accuracy   events sampled per class (event prior, temperature T) assigned to
+//                      the class they were sampled for
+//   resynth accuracy   the split's events through the grain path, decoded with their class
+//   Frechet distance   between Gaussians fitted to the classifier embeddings of real events
+//                      and of samples (as FAD, Kilgour et al. 2019, does with VGGish): low
+//                      when samples are both realistic and as varied as real events. Its
+//                      yardstick is the distance between two halves of the real events.
+//   levels             median RMS and peak (dBFS) and decay time (from the peak of the
+//                      10 ms RMS envelope to its last frame within 20 dB of it)
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ngsynth/data/dataset.h"
+#include "ngsynth/model/model_file.h"
+
+namespace ngsynth {
+
+struct FidelityOptions {
+  int samples = 32;          // sampled events per class
+  double temperature = 1.0;  // of the event prior
+  uint64_t seed = 1234;
+};
+
+struct Levels {  // medians over a set of events
+  double rms_db = NAN, peak_db = NAN, decay_ms = NAN;
+  double silent_tail = NAN;  // fraction of events whose last 10 ms are digital zeros
+};
+
+struct FidelityRow {
+  std::string name;  // class, or "all"
+  int real_events = 0, sampled_events = 0;
+  double real_accuracy = NAN, sampled_accuracy = NAN, resynth_accuracy = NAN;
+  double frechet = NAN, frechet_halves = NAN;  // NaN where too few real events (< 8)
+  Levels real, sampled;
+  std::vector<int> heard_as;  // sampled events assigned to each classifier class
+};
+
+struct FidelityReport {
+  std::vector<FidelityRow> classes;
+  FidelityRow overall;
+  std::vector<std::string> classifier_classes;
+  FidelityOptions options;
+  std::string prior;  // the event prior sampled from
+  nlohmann::json to_json() const;
+  std::string table() const;
+};
+
+// Every measure on `split` of `data`; samples need an event level (NaN without one).
+FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, const Dataset& data,
+                                 Split split, const FidelityOptions& options);
+
+// Frechet distance between Gaussians fitted to the rows of a (n, d) and b (m, d), float64;
+// rows of b weighted by wb (m, summing to 1) when given.
+double frechet_distance(const torch::Tensor& a, const torch::Tensor& b,
+                        const torch::Tensor& wb = {});
+
+// Levels of a set of events (N, samples) at `sample_rate`.
+Levels measure_levels(const torch::Tensor& audio, int sample_rate);
+
+}  // namespace ngsynth

@@ -1,0 +1,115 @@
+// The class priors of the event embedding: fitted moments, sampling, temperature, blobs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "ngsynth/model/event_prior.h"
+#include "ngsynth/util/error.h"
+
+namespace ngsynth {
+namespace {
+
+// Two classes in 2-D: class 0's events around (5, 0), class 1's around (-5, 3).
+EventPrior two_class_prior(PriorKind kind) {
+  std::vector<int> label;
+  std::vector<float> mu, sigma;
+  const std::vector<double> n = standard_normals(11, 400);
+  for (int i = 0; i < 100; ++i) {
+    const int c = i % 2;
+    label.push_back(c);
+    mu.push_back(float((c ? -5.0 : 5.0) + n[2 * i]));
+    mu.push_back(float((c ? 3.0 : 0.0) + 0.5 * n[2 * i + 1]));
+    sigma.push_back(0.1f);
+    sigma.push_back(0.1f);
+  }
+  return fit_event_prior(kind, 2, 2, label, mu, sigma);
+}
+
+TEST(EventPrior, StandardNormalsHaveUnitMomentsAndDependOnlyOnTheSeed) {
+  const auto a = standard_normals(5, 20000);
+  double mean = 0, var = 0;
+  for (double x : a) mean += x / a.size();
+  for (double x : a) var += (x - mean) * (x - mean) / a.size();
+  EXPECT_NEAR(mean, 0.0, 0.03);
+  EXPECT_NEAR(var, 1.0, 0.04);
+  EXPECT_EQ(a, standard_normals(5, 20000));
+  EXPECT_NE(a, standard_normals(6, 20000));
+}
+
+TEST(EventPrior, GaussianSamplesHaveTheClassMomentsAndTemperatureScalesTheSpread) {
+  const EventPrior p = two_class_prior(PriorKind::gaussian);
+  for (int c = 0; c < 2; ++c) {
+    double m0 = 0, m1 = 0, v0 = 0;
+    const int n = 4000;
+    for (int i = 0; i < n; ++i) {
+      auto e = p.sample(c, 1.0, 100 + i);
+      m0 += e[0] / n;
+      m1 += e[1] / n;
+      v0 += (e[0] - (c ? -5.0 : 5.0)) * (e[0] - (c ? -5.0 : 5.0)) / n;
+    }
+    EXPECT_NEAR(m0, c ? -5.0 : 5.0, 0.15);
+    EXPECT_NEAR(m1, c ? 3.0 : 0.0, 0.1);
+    EXPECT_NEAR(v0, 1.0, 0.25);  // spread of the event means (1) + posterior variance (0.01)
+  }
+  // Temperature 0: the class mean, whatever the seed.
+  EXPECT_EQ(p.sample(1, 0.0, 1), p.sample(1, 0.0, 2));
+  EXPECT_NEAR(p.sample(1, 0.0, 1)[0], p.class_mean[1][0], 1e-5);
+  EXPECT_EQ(p.sample(0, 1.0, 9), p.sample(0, 1.0, 9));
+  EXPECT_THROW(p.sample(2, 1.0, 1), Error);
+  EXPECT_THROW(p.sample(0, -1.0, 1), Error);
+}
+
+TEST(EventPrior, MixtureSamplesLieAroundOneTrainingEventOfTheClass) {
+  const EventPrior p = two_class_prior(PriorKind::mixture);
+  for (uint64_t seed = 0; seed < 50; ++seed) {
+    const auto e = p.sample(1, 1.0, seed);
+    double nearest = 1e9;
+    for (std::size_t i = 0; i < p.label.size(); ++i) {
+      if (p.label[i] != 1) continue;
+      nearest = std::min(nearest, double(std::hypot(e[0] - p.mu[2 * i], e[1] - p.mu[2 * i + 1])));
+    }
+    EXPECT_LT(nearest, 0.6);  // within 6 posterior sigmas of a class-1 event
+  }
+}
+
+TEST(EventPrior, StandardKindAndEmptyPriorDrawFromTheUnitGaussian) {
+  const EventPrior p = two_class_prior(PriorKind::gaussian);
+  EventPrior empty;
+  empty.embed_dim = 2;
+  EXPECT_EQ(p.sample(PriorKind::standard, 0, 1.0, 3), empty.sample(0, 1.0, 3));
+  EXPECT_NE(p.sample(PriorKind::gaussian, 0, 1.0, 3), empty.sample(0, 1.0, 3));
+}
+
+TEST(EventPrior, HeaderAndBlobRoundTrip) {
+  const EventPrior p = two_class_prior(PriorKind::mixture);
+  nlohmann::json j = p;
+  EventPrior q = j.get<EventPrior>();
+  set_prior_bytes(q, prior_bytes(p), j["events"].get<std::size_t>());
+  EXPECT_EQ(q.kind, PriorKind::mixture);
+  EXPECT_EQ(q.label, p.label);
+  EXPECT_EQ(q.mu, p.mu);
+  EXPECT_EQ(q.sample(0, 0.7, 5), p.sample(0, 0.7, 5));
+  EXPECT_THROW(set_prior_bytes(q, prior_bytes(p).substr(4), 100), Error);
+  EXPECT_THROW(parse_prior("flow"), Error);
+  nlohmann::json bad = j;
+  bad["kind"] = "flow";
+  EXPECT_THROW(bad.get<EventPrior>(), Error);
+}
+
+TEST(EventPrior, RejectsInconsistentPosteriors) {
+  EXPECT_THROW(fit_event_prior(PriorKind::gaussian, 2, 2, {0, 1}, {0, 0, 0}, {1, 1, 1, 1}), Error);
+  EXPECT_THROW(fit_event_prior(PriorKind::gaussian, 2, 2, {0, 2}, {0, 0, 0, 0}, {1, 1, 1, 1}),
+               Error);
+  EXPECT_THROW(fit_event_prior(PriorKind::gaussian, 2, 2, {0, 1}, {0, NAN, 0, 0}, {1, 1, 1, 1}),
+               Error);
+  // A class of a single event still gets a proper Gaussian (its posterior variance).
+  const EventPrior one = fit_event_prior(PriorKind::gaussian, 2, 2, {0, 1, 1}, {1, 1, 0, 0, 2, 2},
+                                         {0.5, 0.5, 0.1, 0.1, 0.1, 0.1});
+  EXPECT_NEAR(one.class_chol[0][0], 0.5, 1e-6);
+  EXPECT_NEAR(one.sample(0, 0.0, 1)[1], 1.0f, 1e-6);
+}
+
+}  // namespace
+}  // namespace ngsynth
