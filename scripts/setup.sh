@@ -19,6 +19,7 @@ packages=(
   jq                          # scripts/sample-stats.sh reads the manifest
   liblo-dev liblo-tools       # OSC server (ngsynth serve); oscsend/oscdump drive its tests
   libjack-jackd2-dev jackd2   # live audio through JACK; tests run jackd with its dummy driver
+  libkissfft-dev              # the synthesis runtime's FFT (BSD; see runtime/fft.h)
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include "ngsynth/audio/audio_file.h"
 #include "ngsynth/audio/resample.h"
 #include "ngsynth/model/device.h"
+#include "ngsynth/model/runtime_weights.h"
 #include "ngsynth/synth/render.h"
 #include "ngsynth/util/error.h"
 
@@ -41,6 +42,15 @@ Model open_model(const RenderArgs& a) {
   return m;
 }
 
+std::shared_ptr<const rt::Model> open_runtime_model(const RenderArgs& a) {
+  try {
+    return rt::load_model(a.model);
+  } catch (const rt::NoRuntimeWeights&) {
+    Model m = load_model(a.model);
+    return runtime_model(m);
+  }
+}
+
 std::vector<float> read_sound(const std::string& path, int rate) {
   Audio in = read_audio(path);
   if (in.samples.empty()) fail_file(path, "holds no samples");
@@ -55,7 +65,11 @@ int pick_class(Model& m, const std::string& name, const std::vector<float>* audi
 
 void write_sound(const std::filesystem::path& path, const std::vector<float>& audio,
                  const Model& m, const std::string& format, const std::string& what) {
-  const int rate = m.info.grain.sample_rate;
+  write_sound(path, audio, m.info.grain.sample_rate, format, what);
+}
+
+void write_sound(const std::filesystem::path& path, const std::vector<float>& audio, int rate,
+                 const std::string& format, const std::string& what) {
   write_wav(path, audio, rate, format);
   std::printf("%s: %.3f s at %d Hz, %s\n", path.c_str(), double(audio.size()) / rate, rate,
               what.c_str());

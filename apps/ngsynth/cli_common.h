@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "ngsynth/model/model_file.h"
+#include "ngsynth/runtime/model.h"
 
 namespace ngsynth::cli {
 
@@ -26,6 +27,9 @@ Model open_model(const RenderArgs& a);
 // Makes `name` (standard, gaussian or mixture) the prior the model samples from; Error when
 // the model has no class priors for it.
 void use_prior(Model& m, const std::string& name);
+// The model as the synthesis runtime plays it: read without LibTorch, or, for a model file
+// of format version 1, made from its LibTorch weights.
+std::shared_ptr<const rt::Model> open_runtime_model(const RenderArgs& a);
 
 // A sound file as mono samples at `rate`.
 std::vector<float> read_sound(const std::string& path, int rate);
@@ -36,6 +40,8 @@ int pick_class(Model& m, const std::string& name, const std::vector<float>* audi
 // Writes a WAV at the model's rate and prints "PATH: 1.234 s, WHAT".
 void write_sound(const std::filesystem::path& path, const std::vector<float>& audio,
                  const Model& m, const std::string& format, const std::string& what);
+void write_sound(const std::filesystem::path& path, const std::vector<float>& audio,
+                 int sample_rate, const std::string& format, const std::string& what);
 // Ctrl-C and SIGTERM set this flag instead of killing the program, so that long-running
 // commands (train, serve) can stop cleanly: checkpoint, close the audio device.
 const std::atomic<bool>& catch_interrupts();

@@ -25,6 +25,8 @@ Run add_bench(CLI::App& app) {
   app.add_option("--repeats", o->repeats, "Timed encode/decode repeats")
       ->check(CLI::PositiveNumber);
   app.add_flag("--json", *json, "Print one JSON object instead of a table");
+  app.add_flag("--cpu-time", o->cpu_time,
+               "Time the thread's CPU time, not the wall clock (one thread; for a busy machine)");
   app.add_flag("!--no-live", o->live, "Skip the streaming and latency measures (3-10 s)");
   return [o, json] {
     BenchResult r = run_benchmark(*o);

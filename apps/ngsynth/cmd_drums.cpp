@@ -6,7 +6,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "ngsynth/live/drum_machine.h"
-#include "ngsynth/synth/model_instrument.h"
+#include "ngsynth/runtime/instrument.h"
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
 
@@ -40,18 +40,18 @@ Run add_drums(CLI::App& app) {
   app.add_option("--write-pattern", a->write_pattern,
                  "Write the default pattern for the model's classes to this file");
   return [a] {
-    Model m = open_model(*a);
+    const auto m = open_runtime_model(*a);  // the synthesis runtime: no LibTorch
     if (!a->write_pattern.empty()) {
-      nlohmann::json j = live::default_pattern(m.info.classes);
+      nlohmann::json j = live::default_pattern(m->classes());
       write_file_atomically(a->write_pattern, j.dump(2) + "\n");
       std::printf("%s: default pattern for %zu classes\n", a->write_pattern.c_str(),
-                  m.info.classes.size());
+                  m->classes().size());
       if (a->pattern.empty()) return 0;
     }
     if (a->pattern.empty() || a->output.empty())
       throw Error("drums needs a pattern file and -o OUT.wav (or --write-pattern)");
     live::Pattern pattern = live::read_pattern(a->pattern);
-    ModelInstrument instrument(m);
+    rt::Instrument instrument(m);
     const int loops = a->loops.value_or(pattern.loops);
     const auto tail = a->tail == "wrap" ? live::LoopTail::wrap
                       : a->tail == "append" ? live::LoopTail::append : live::LoopTail::cut;
@@ -59,7 +59,7 @@ Run add_drums(CLI::App& app) {
     char what[96];
     std::snprintf(what, sizeof what, "%d loop(s) of %d steps at %g BPM", loops, pattern.steps,
                   pattern.tempo);
-    write_sound(a->output, y, m, a->format, what);
+    write_sound(a->output, y, m->grain().sample_rate, a->format, what);
     return 0;
   };
 }

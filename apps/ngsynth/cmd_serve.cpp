@@ -9,7 +9,7 @@
 #include "ngsynth/live/jack_output.h"
 #include "ngsynth/live/osc_server.h"
 #include "ngsynth/live/performer.h"
-#include "ngsynth/synth/model_instrument.h"
+#include "ngsynth/runtime/instrument.h"
 
 namespace ngsynth::cli {
 namespace {
@@ -61,9 +61,8 @@ Run add_serve(CLI::App& app) {
                  "time to render a note, see `ngsynth bench`)")
       ->check(CLI::Range(64, 65536));
   return [a] {
-    Model m = open_model(*a);
-    ModelInstrument instrument(m);
-    live::Pattern pattern = a->pattern.empty() ? live::default_pattern(m.info.classes)
+    rt::Instrument instrument(open_runtime_model(*a));  // the synthesis runtime: no LibTorch
+    live::Pattern pattern = a->pattern.empty() ? live::default_pattern(instrument.classes())
                                                : live::read_pattern(a->pattern);
     live::PerformerOptions po;
     po.first_seed = a->seed;

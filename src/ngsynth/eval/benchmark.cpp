@@ -1,6 +1,7 @@
 #include "ngsynth/eval/benchmark.h"
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,22 +12,36 @@
 #include "ngsynth/model/grain_vae.h"
 #include "ngsynth/model/model_file.h"
 #include "ngsynth/model/spectral.h"
+#include "ngsynth/audio/resample.h"
 #include "ngsynth/live/engine.h"
-#include "ngsynth/synth/grain_stream.h"
+#include "ngsynth/runtime/grain_stream.h"
+#include "ngsynth/runtime/model.h"
+#include "ngsynth/model/runtime_weights.h"
 #include "ngsynth/synth/render.h"
 
 namespace ngsynth {
 
 namespace {
 
+bool g_cpu_time = false;  // set by run_benchmark from BenchOptions::cpu_time
+
+double now_seconds() {
+  if (g_cpu_time) {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 template <typename F>
 double median_seconds(int repeats, F&& f) {
   f();  // warm-up
   std::vector<double> t;
   for (int i = 0; i < repeats; ++i) {
-    const auto start = std::chrono::steady_clock::now();
+    const double start = now_seconds();
     f();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    t.push_back(now_seconds() - start);
   }
   std::sort(t.begin(), t.end());
   return t[t.size() / 2];
@@ -73,11 +88,13 @@ BenchResult run_benchmark(const BenchOptions& bo) {
   GrainOptions& g = preset.grain;
   g.n_classes = bo.n_classes;
   set_threads(bo.threads);
+  g_cpu_time = bo.cpu_time && bo.threads == 1;
   torch::manual_seed(1);
   GrainVae vae(g);
   BenchResult r;
   r.preset = bo.preset;
   r.threads = bo.threads;
+  r.cpu_time = g_cpu_time;
   r.batch_size = preset.train.batch_size;
   r.parameters = count_parameters(*vae);
   r.model_mb = module_bytes(*vae).size() / 1e6;
@@ -107,34 +124,68 @@ BenchResult run_benchmark(const BenchOptions& bo) {
   torch::Tensor label = torch::zeros({1}, torch::kLong);
   at::Generator gen = make_generator(2);
   r.encode_1s_ms = 1e3 * median_seconds(bo.repeats, [&] { vae->encode(one_second); });
-  r.decode_1s_ms = 1e3 * median_seconds(bo.repeats, [&] { vae->decode(z, label, gen); });
+  r.torch_decode_1s_ms = 1e3 * median_seconds(bo.repeats, [&] { vae->decode(z, label, gen); });
 
   EventVae event = make_event_vae(preset.event, g);
   event->eval();
-  // One `sample`: an embedding from the prior, the event decoder, the grain decoder.
-  auto sample = [&](at::Generator& gen, int64_t steps) {
+  // One `sample` through LibTorch: an embedding from the prior, the event VAE's decoder,
+  // the grain decoder.
+  auto torch_sample = [&](at::Generator& gen, int64_t steps) {
     torch::Tensor e = torch::randn({1, preset.event.embed_dim}, gen);
     return vae->decode(event->decode(e, label, steps), label, gen);
   };
-  r.sample_1s_ms = 1e3 * median_seconds(bo.repeats, [&] { sample(gen, n); });
+  r.torch_sample_1s_ms = 1e3 * median_seconds(bo.repeats, [&] { torch_sample(gen, n); });
+
+  // The synthesis runtime, what the front-ends play.
+  const rt::TensorSet weights = [&] {
+    rt::TensorSet w = grain_runtime_weights(*vae);
+    w.add_all(event_runtime_weights(*event));
+    return w;
+  }();
+  const rt::Model single(g, {}, preset.event, LatentMap(), weights);
+  const rt::Model half(g, {}, preset.event, LatentMap(), weights, rt::Precision::half);
+  const std::vector<float> zs(z.data_ptr<float>(), z.data_ptr<float>() + z.numel());
+  const std::vector<float> classes = single.one_hot(0);
+  const int64_t length = g.sample_rate;
+  r.decode_1s_ms = 1e3 * median_seconds(bo.repeats, [&] { single.render(zs, classes, 2, length); });
+  auto sample = [&](const rt::Model& m, uint64_t seed, int64_t steps, int64_t frames) {
+    const std::vector<float> e = m.sample_embedding(0, 1.0, seed);
+    return m.render(m.event().decode(e.data(), classes.data(), steps), classes, seed, frames);
+  };
+  r.sample_1s_ms = 1e3 * median_seconds(bo.repeats, [&] { sample(single, 3, n, length); });
+  r.sample_1s_half_ms = 1e3 * median_seconds(bo.repeats, [&] { sample(half, 3, n, length); });
+  {
+    const std::vector<float> a = sample(single, 3, n, length), b = sample(half, 3, n, length);
+    double diff = 0, energy = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) diff += (a[i] - b[i]) * (a[i] - b[i]), energy += a[i] * a[i];
+    r.half_error = std::sqrt(diff / std::max(energy, 1e-30));
+  }
+  // A drum voice: one event of the model's length, resampled to 48 kHz.
+  const double event_s = double(g.event_length()) / g.sample_rate;
+  const double voice_s = median_seconds(bo.repeats, [&] {
+    resample(sample(single, 4, g.n_grains, g.event_length()), g.sample_rate, 48000);
+  });
+  r.voices_48k = event_s / voice_s;
 
   if (bo.live) {
     // Streaming: 2 s of audio, hop after hop.
-    GrainStream stream(vae, 3);
+    rt::GrainStream stream(single.decoder(), 3);
     std::vector<float> hop(g.hop);
-    const torch::Tensor zs = torch::randn({g.z_dim});
+    const std::vector<float> zp(zs.begin(), zs.begin() + g.z_dim);
     const int64_t hops = 2 * g.sample_rate / g.hop;
-    r.rtf = median_seconds(3, [&] {
-      for (int64_t k = 0; k < hops; ++k) stream.next(zs.data_ptr<float>(), label, hop.data());
-    }) / (double(hops) * g.hop / g.sample_rate);
+    const double stream_s = median_seconds(3, [&] {
+      for (int64_t k = 0; k < hops; ++k) stream.next(zp.data(), classes.data(), hop.data());
+    });
+    r.rtf = stream_s / (double(hops) * g.hop / g.sample_rate);
+    const std::vector<float> two_s(static_cast<std::size_t>(2 * g.sample_rate), 0.1f);
+    const double resample_s = median_seconds(3, [&] { resample(two_s, g.sample_rate, 48000); });
+    r.streams_48k = 2.0 / (stream_s + resample_s);
     // Latency: the smallest power-of-two engine latency without underruns.
     const int note_frames = g.event_length();
     live::NoteRenderer render = [&](const live::NoteRequest& q, std::span<float> out) {
-      torch::InferenceMode guard;
-      at::Generator note_gen = make_generator(q.seed);
-      torch::Tensor y = sample(note_gen, g.n_grains);
-      const int frames = std::min<int>(static_cast<int>(out.size()), static_cast<int>(y.numel()));
-      std::copy(y.data_ptr<float>(), y.data_ptr<float>() + frames, out.begin());
+      const std::vector<float> y = sample(single, q.seed, g.n_grains, g.event_length());
+      const int frames = std::min<int>(static_cast<int>(out.size()), static_cast<int>(y.size()));
+      std::copy(y.begin(), y.begin() + frames, out.begin());
       return frames;
     };
     r.latency_frames = 0;
@@ -151,27 +202,34 @@ nlohmann::json BenchResult::to_json() const {
   return {{"preset", preset},           {"threads", threads},
           {"batch_size", batch_size},   {"train_step_s", train_step_s},
           {"encode_1s_ms", encode_1s_ms}, {"decode_1s_ms", decode_1s_ms},
-          {"sample_1s_ms", sample_1s_ms}, {"rtf", rtf},
+          {"sample_1s_ms", sample_1s_ms}, {"sample_1s_half_ms", sample_1s_half_ms},
+          {"half_error", half_error},   {"torch_decode_1s_ms", torch_decode_1s_ms},
+          {"torch_sample_1s_ms", torch_sample_1s_ms}, {"voices_48k", voices_48k},
+          {"streams_48k", streams_48k}, {"rtf", rtf},
           {"latency_ms", latency_ms},   {"latency_frames", latency_frames},
           {"parameters", parameters},   {"model_mb", model_mb},
-          {"peak_rss_mb", peak_rss_mb}};
+          {"peak_rss_mb", peak_rss_mb}, {"clock", cpu_time ? "thread cpu" : "wall"}};
 }
 
 std::string BenchResult::text() const {
   char buf[1024];
   std::snprintf(buf, sizeof buf,
-                "preset %s, %d thread(s)\n"
+                "preset %s, %d thread(s), %s time\n"
                 "  training step (batch %d)  %8.3f s\n"
                 "  encode 1 s of audio       %8.2f ms\n"
-                "  decode 1 s of audio       %8.2f ms\n"
-                "  sample 1 s (event + grain)%8.2f ms\n"
+                "  decode 1 s of audio       %8.2f ms (LibTorch %.2f ms)\n"
+                "  sample 1 s (event + grain)%8.2f ms (LibTorch %.2f ms)\n"
+                "  ... float16 recurrent     %8.2f ms (sound differs by %.1e RMS)\n"
+                "  drum voices at 48 kHz     %8.1f per thread in real time\n"
+                "  grain streams at 48 kHz   %8.1f per thread in real time\n"
                 "  streaming real-time factor%8.4f\n"
                 "  trigger-to-sound latency  %8.1f ms (%d frames)\n"
                 "  parameters                %8.2f M\n"
                 "  model weights             %8.2f MB\n"
                 "  peak memory               %8.1f MB\n",
-                preset.c_str(), threads, batch_size, train_step_s, encode_1s_ms, decode_1s_ms,
-                sample_1s_ms, rtf, latency_ms, latency_frames,
+                preset.c_str(), threads, cpu_time ? "thread CPU" : "wall-clock", batch_size, train_step_s, encode_1s_ms, decode_1s_ms,
+                torch_decode_1s_ms, sample_1s_ms, torch_sample_1s_ms, sample_1s_half_ms,
+                half_error, voices_48k, streams_48k, rtf, latency_ms, latency_frames,
                 parameters / 1e6, model_mb, peak_rss_mb);
   return buf;
 }

@@ -1,6 +1,7 @@
 #include "ngsynth/model/event_vae.h"
 
 #include "ngsynth/model/recurrent_kernels.h"
+#include "ngsynth/model/runtime_weights.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {
@@ -154,6 +155,16 @@ torch::Tensor EventVaeImpl::decode(const torch::Tensor& embedding, const torch::
           : run_rnn(dec_rnn_, in.unsqueeze(1).expand({-1, n_steps, -1}).contiguous(), h0);
   torch::Tensor cs = c.unsqueeze(1).expand({-1, n_steps, -1});
   return destandardise(dec_out_->forward(torch::cat({out, cs}, 2)));
+}
+
+const rt::EventDecoder& EventVaeImpl::runtime_decoder() {
+  std::vector<int64_t> signature = weights_signature(*this);
+  if (!runtime_ || signature != runtime_signature_) {
+    runtime_ = std::make_shared<const rt::EventDecoder>(options_, z_dim_, n_classes_,
+                                                         event_runtime_weights(*this));
+    runtime_signature_ = std::move(signature);
+  }
+  return *runtime_;
 }
 
 EventVaeOutput EventVaeImpl::forward(const torch::Tensor& series, const torch::Tensor& classes,

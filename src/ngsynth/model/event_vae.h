@@ -12,10 +12,12 @@
 
 #include <torch/torch.h>
 
+#include <memory>
 #include <vector>
 
 #include "ngsynth/model/encoder.h"
 #include "ngsynth/model/options.h"
+#include "ngsynth/runtime/event_decoder.h"
 
 namespace ngsynth {
 
@@ -47,6 +49,10 @@ class EventVaeImpl : public torch::nn::Module {
   EventVaeOutput forward(const torch::Tensor& series, const torch::Tensor& classes,
                          at::Generator& generator);
 
+  // The synthesis runtime's event decoder with this model's current weights (rebuilt when
+  // they change; not thread-safe).
+  const rt::EventDecoder& runtime_decoder();
+
   // Latents standardised with the training statistics, and back.
   torch::Tensor standardise(const torch::Tensor& z) const;
   torch::Tensor destandardise(const torch::Tensor& z) const;
@@ -72,6 +78,8 @@ class EventVaeImpl : public torch::nn::Module {
   std::vector<float> whh_t_;          // decoder W_hh transposed, for inference
   int64_t whh_version_ = -1;          // W_hh's version counter when whh_t_ was made
   const void* whh_data_ = nullptr;    // and its storage
+  std::shared_ptr<const rt::EventDecoder> runtime_;
+  std::vector<int64_t> runtime_signature_;
 };
 TORCH_MODULE(EventVae);
 

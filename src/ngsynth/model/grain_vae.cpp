@@ -1,6 +1,7 @@
 #include "ngsynth/model/grain_vae.h"
 
 #include "ngsynth/audio/fir.h"
+#include "ngsynth/model/runtime_weights.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {
@@ -66,13 +67,20 @@ torch::Tensor GrainVaeImpl::one_hot(const torch::Tensor& labels, int64_t n_grain
 
 torch::Tensor GrainVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& labels,
                                    at::Generator& generator) {
+  TORCH_CHECK(z.dim() == 3, "decode: expected (batch, grains, z)");
+  // Noise is always drawn on the CPU so a seed gives the same grains on every device.
+  return decode(z, labels, torch::rand({z.size(0) * z.size(1), options_.grain}, generator) * 2.0 - 1.0);
+}
+
+torch::Tensor GrainVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& labels,
+                                   const torch::Tensor& noise) {
   TORCH_CHECK(z.dim() == 3 && z.size(2) == options_.z_dim, "decode: expected (batch, grains, ",
               options_.z_dim, ")");
   const int64_t b = z.size(0), n = z.size(1);
   torch::Tensor cond = one_hot(labels, n);
   torch::Tensor h = decoder_->magnitudes(z.reshape({b * n, -1}),
                                          cond.defined() ? cond.to(z.device()) : cond);
-  torch::Tensor grains = decoder_->filter_noise(h, generator).view({b, n, options_.grain});
+  torch::Tensor grains = decoder_->filter(h, noise).view({b, n, options_.grain});
   torch::Tensor audio = framing_.overlap_add(grains);
   if (post_filter_) {
     if (!torch::GradMode::is_enabled() && audio.device().is_cpu())
@@ -85,11 +93,26 @@ torch::Tensor GrainVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
 
 torch::Tensor GrainVaeImpl::decode_grains(const torch::Tensor& z, const torch::Tensor& classes,
                                           at::Generator& generator) {
+  TORCH_CHECK(z.dim() == 2, "decode_grains: expected (N, z)");
+  return decode_grains(z, classes, torch::rand({z.size(0), options_.grain}, generator) * 2.0 - 1.0);
+}
+
+torch::Tensor GrainVaeImpl::decode_grains(const torch::Tensor& z, const torch::Tensor& classes,
+                                          const torch::Tensor& noise) {
   TORCH_CHECK(z.dim() == 2 && z.size(1) == options_.z_dim, "decode_grains: expected (N, ",
               options_.z_dim, ")");
   torch::Tensor cond = one_hot(classes, 1);
-  return decoder_->filter_noise(
-      decoder_->magnitudes(z, cond.defined() ? cond.to(z.device()) : cond), generator);
+  return decoder_->filter(decoder_->magnitudes(z, cond.defined() ? cond.to(z.device()) : cond),
+                          noise);
+}
+
+const rt::GrainDecoder& GrainVaeImpl::runtime_decoder() {
+  std::vector<int64_t> signature = weights_signature(*this);
+  if (!runtime_ || signature != runtime_signature_) {
+    runtime_ = std::make_shared<const rt::GrainDecoder>(options_, grain_runtime_weights(*this));
+    runtime_signature_ = std::move(signature);
+  }
+  return *runtime_;
 }
 
 torch::Tensor GrainVaeImpl::post_filter_taps() const {

@@ -8,10 +8,14 @@
 
 #include <torch/torch.h>
 
+#include <memory>
+#include <vector>
+
 #include "ngsynth/model/encoder.h"
 #include "ngsynth/model/grains.h"
 #include "ngsynth/model/noise_decoder.h"
 #include "ngsynth/model/options.h"
+#include "ngsynth/runtime/grain_decoder.h"
 
 namespace ngsynth {
 
@@ -35,10 +39,19 @@ class GrainVaeImpl : public torch::nn::Module {
   // weights (a mix of classes); ignored when the model is not conditional.
   torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& labels,
                        at::Generator& generator);
+  // The same with given noise: (B * n, grain) U[-1, 1) values, grain j of event b in row
+  // b * n + j (the runtime's noise, for parity tests).
+  torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& labels,
+                       const torch::Tensor& noise);
   // The grains alone, before overlap-add: z (N, z_dim), classes (N) or (N, n_classes) ->
   // raw filtered-noise grains (N, grain), unwindowed. For streaming synthesis.
   torch::Tensor decode_grains(const torch::Tensor& z, const torch::Tensor& classes,
                               at::Generator& generator);
+  torch::Tensor decode_grains(const torch::Tensor& z, const torch::Tensor& classes,
+                              const torch::Tensor& noise);
+  // The synthesis runtime's grain decoder with this model's current weights (rebuilt when
+  // they change; not thread-safe). What every synthesis front-end renders with.
+  const rt::GrainDecoder& runtime_decoder();
   // The FIR post-filter's taps (odd count), or an undefined tensor without one.
   torch::Tensor post_filter_taps() const;
   // Encodes, samples z with the reparameterisation trick, decodes.
@@ -54,6 +67,8 @@ class GrainVaeImpl : public torch::nn::Module {
   SpectralEncoder spectral_encoder_{nullptr};
   NoiseDecoder decoder_{nullptr};
   torch::nn::Conv1d post_filter_{nullptr};
+  std::shared_ptr<const rt::GrainDecoder> runtime_;
+  std::vector<int64_t> runtime_signature_;
 };
 TORCH_MODULE(GrainVae);
 

@@ -1,6 +1,7 @@
 #include "ngsynth/model/model_file.h"
 
 #include "ngsynth/model/archive.h"
+#include "ngsynth/model/runtime_weights.h"
 #include "ngsynth/util/container.h"
 #include "ngsynth/util/error.h"
 
@@ -49,7 +50,9 @@ EventVae make_event_vae(const EventOptions& o, const GrainOptions& g) {
 }
 
 // Blobs: grain weights, then event weights, latent-map points, event-prior posteriors and
-// classifier weights (each empty when absent). Files of earlier layouts hold 1 or 3 blobs.
+// classifier weights (each empty when absent), then the runtime weights (named float32
+// tensors of the synthesis path, runtime/tensor_set.h; the header's runtime_weights.blob).
+// Files of earlier layouts hold 1, 3 or 5 blobs.
 void save_model(const std::filesystem::path& path, Model& m) {
   const ModelInfo& info = m.info;
   Container c;
@@ -74,11 +77,15 @@ void save_model(const std::filesystem::path& path, Model& m) {
   c.blobs.push_back(info.map.empty() ? std::string() : points_bytes(info.map));
   c.blobs.push_back(info.prior.empty() ? std::string() : prior_bytes(info.prior));
   c.blobs.push_back(m.classifier.empty() ? std::string() : classifier_bytes(m.classifier));
+  const rt::TensorSet runtime = runtime_weights(m);
+  c.header["runtime_weights"] = {{"blob", c.blobs.size()}, {"tensors", runtime.size()},
+                                 {"noise", "philox4x32-10"}};
+  c.blobs.push_back(rt::tensor_set_bytes(runtime));
   write_container(path, kMagic, kModelFormatVersion, c);
 }
 
 Model load_model(const std::filesystem::path& path, const torch::Device& device) {
-  Container c = read_container(path, kMagic, kModelFormatVersion, "model file");
+  Container c = read_container(path, kMagic, kModelFormatVersion, "model file", 1);
   Model m;
   std::size_t prior_events = 0;
   try {
@@ -97,7 +104,7 @@ Model load_model(const std::filesystem::path& path, const torch::Device& device)
     fail_file(path, e.what());
   }
   // Files of the first layout hold the grain weights only.
-  if (c.blobs.empty() || (c.blobs.size() != 1 && c.blobs.size() != 3 && c.blobs.size() != 5))
+  if (c.blobs.empty() || (c.blobs.size() != 1 && c.blobs.size() != 3 && c.blobs.size() < 5))
     fail_file(path, "model file holds no weights");
   m.vae = GrainVae(m.info.grain);
   load_module_bytes(*m.vae, c.blobs[0], device, path);

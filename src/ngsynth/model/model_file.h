@@ -22,10 +22,13 @@
 #include "ngsynth/model/grain_vae.h"
 #include "ngsynth/model/latent_map.h"
 #include "ngsynth/model/options.h"
+#include "ngsynth/runtime/model.h"
 
 namespace ngsynth {
 
-inline constexpr uint32_t kModelFormatVersion = 1;
+// 2: the runtime weights (blob named by the header's "runtime_weights"); version 1 files
+// still load, their runtime weights taken from the LibTorch weights.
+inline constexpr uint32_t kModelFormatVersion = rt::kModelFormatVersion;
 
 struct ModelInfo {
   GrainOptions grain;

@@ -32,7 +32,10 @@ torch::Tensor NoiseDecoderImpl::magnitudes(const torch::Tensor& z, const torch::
 torch::Tensor NoiseDecoderImpl::filter_noise(const torch::Tensor& h,
                                              at::Generator& generator) const {
   // Noise is always drawn on the CPU so a seed gives the same grains on every device.
-  torch::Tensor noise = torch::rand({h.size(0), grain_}, generator) * 2.0 - 1.0;
+  return filter(h, torch::rand({h.size(0), grain_}, generator) * 2.0 - 1.0);
+}
+
+torch::Tensor NoiseDecoderImpl::filter(const torch::Tensor& h, const torch::Tensor& noise) const {
   torch::Tensor spectrum = torch::fft::rfft(noise.to(h.device()));
   return torch::fft::irfft(spectrum * smooth_magnitudes(h), grain_);
 }

@@ -26,6 +26,8 @@ class NoiseDecoderImpl : public torch::nn::Module {
   torch::Tensor magnitudes(const torch::Tensor& z, const torch::Tensor& condition);
   // Filters noise with the (smoothed) magnitudes -> raw grains (N, grain), unwindowed.
   torch::Tensor filter_noise(const torch::Tensor& magnitudes, at::Generator& generator) const;
+  // The same with given noise (N, grain), U[-1, 1) values.
+  torch::Tensor filter(const torch::Tensor& magnitudes, const torch::Tensor& noise) const;
 
  private:
   int64_t grain_;

@@ -46,11 +46,13 @@ EventPoint encode_event(Model& model, const std::vector<float>& audio, std::opti
 std::vector<float> render_event(Model& model, const torch::Tensor& embedding,
                                 const torch::Tensor& classes, uint64_t seed) {
   EventVae& event = model.require_event();
-  torch::NoGradGuard no_grad;
-  event->eval();
-  const torch::Device device = module_device(*event);
-  torch::Tensor z = event->decode(embedding.to(device), classes.to(device), event->n_steps());
-  return render_latents(model.vae, z, classes, seed, model.info.grain.event_length());
+  const torch::Tensor e = embedding.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  TORCH_CHECK(e.numel() == event->options().embed_dim, "render_event: wrong embedding size");
+  const std::vector<float> w = class_weights(model.info.grain, classes);
+  const std::vector<float> z = event->runtime_decoder().decode(e.data_ptr<float>(), w.data(),
+                                                               event->n_steps());
+  return model.vae->runtime_decoder().render(z.data(), event->n_steps(), w.data(), seed,
+                                             model.info.grain.event_length());
 }
 
 std::vector<std::vector<float>> sample_events(Model& model, int label, int count,

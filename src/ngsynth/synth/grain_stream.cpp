@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "ngsynth/audio/fir.h"
+#include "ngsynth/runtime/noise.h"
 
 namespace ngsynth {
 
 GrainStream::GrainStream(GrainVae vae, uint64_t seed)
     : vae_(std::move(vae)),
-      gen_(make_generator(seed)),
       grain_(vae_->options().grain),
       hop_(vae_->options().hop) {
   vae_->eval();  // once: next() runs at every hop
@@ -29,7 +29,8 @@ GrainStream::GrainStream(GrainVae vae, uint64_t seed)
 }
 
 void GrainStream::reset(uint64_t seed) {
-  gen_ = make_generator(seed);
+  seed_ = seed;
+  grain_index_ = 0;
   pending_.assign(grain_, 0.0f);
   history_.assign(taps_.empty() ? hop_ : taps_.size() - 1 + hop_, 0.0f);
   filtered_.assign(history_.size(), 0.0f);
@@ -39,7 +40,9 @@ void GrainStream::next(const float* z, const torch::Tensor& classes, float* out)
   torch::NoGradGuard no_grad;
   const int64_t z_dim = vae_->options().z_dim;
   torch::Tensor zt = torch::from_blob(const_cast<float*>(z), {1, z_dim}).clone();
-  torch::Tensor grain = vae_->decode_grains(zt, classes, gen_).to(torch::kCPU).contiguous();
+  torch::Tensor noise = torch::empty({1, grain_});
+  rt::uniform_noise(seed_, grain_index_++, noise.data_ptr<float>(), grain_);
+  torch::Tensor grain = vae_->decode_grains(zt, classes, noise).to(torch::kCPU).contiguous();
   const float* g = grain.data_ptr<float>();
   for (int64_t k = 0; k < grain_; ++k) pending_[k] += g[k] * window_[k];
   // The first hop of the sum is final: no later grain reaches it.

@@ -4,8 +4,10 @@
 // next hop of finished samples, divided by the steady-state window sum, and filtered by
 // the model's FIR post-filter. The post-filter looks taps/2 samples ahead, so the stream
 // is delayed by taps/2 samples; it starts with the fade-in of its first grain's window.
-// Noise comes from the stream's own generator: the same seed and latents give the same
-// samples, however the calls are spread over time.
+// Noise grain k of a stream is the runtime's rt::uniform_noise(seed, k): the same seed and
+// latents give the same samples, however the calls are spread over time. This LibTorch
+// stream is the reference of the runtime's (runtime/grain_stream), which the live engine
+// plays.
 #pragma once
 
 #include <torch/torch.h>
@@ -29,7 +31,7 @@ class GrainStream {
 
  private:
   GrainVae vae_;
-  at::Generator gen_;
+  uint64_t seed_ = 0, grain_index_ = 0;
   int64_t grain_, hop_;
   std::vector<float> window_, inv_sum_;  // analysis window; 1 / steady window sum per phase
   std::vector<float> pending_;           // overlap-add sum of the grains still sounding

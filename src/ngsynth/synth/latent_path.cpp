@@ -1,8 +1,8 @@
 #include "ngsynth/synth/latent_path.h"
 
 #include <cmath>
-#include <random>
 
+#include "ngsynth/runtime/paths.h"
 #include "ngsynth/synth/latent_series.h"
 #include "ngsynth/synth/render.h"
 #include "ngsynth/util/error.h"
@@ -16,18 +16,8 @@ torch::Tensor keyframe_path(const torch::Tensor& keys, int64_t n) {
 
 torch::Tensor loop_path(const torch::Tensor& a, const torch::Tensor& b, int64_t n,
                         double pass_grains, bool random_step, uint64_t seed) {
-  if (!(pass_grains > 0)) throw Error("a loop pass must last more than zero grains");
-  std::mt19937_64 rng(seed);
-  std::vector<double> pos(n);
-  double phase = 0;  // in passes: [0, 1) forward, [1, 2) backward
-  for (int64_t j = 0; j < n; ++j) {
-    const double p = std::fmod(phase, 2.0);
-    pos[j] = p <= 1.0 ? p : 2.0 - p;
-    // rng() / 2^64 is a portable U[0, 1), unlike std::uniform_real_distribution.
-    const double scale = random_step ? 2.0 * double(rng() >> 11) * 0x1.0p-53 : 1.0;
-    phase += scale / pass_grains;
-  }
-  return interpolate_series(torch::stack({a, b}).unsqueeze(0), pos);
+  return interpolate_series(torch::stack({a, b}).unsqueeze(0),
+                            rt::loop_positions(n, pass_grains, random_step, seed));
 }
 
 torch::Tensor sound_point(GrainVae& vae, const std::vector<float>& audio) {
@@ -38,9 +28,7 @@ torch::Tensor sound_point(GrainVae& vae, const std::vector<float>& audio) {
 }
 
 torch::Tensor random_point(const LatentMap& map, double temperature, uint64_t seed) {
-  at::Generator gen = make_generator(seed);
-  torch::Tensor mean = torch::tensor(map.mean), sd = torch::tensor(map.stddev);
-  return mean + sd * torch::randn({map.z_dim}, gen) * temperature;
+  return torch::tensor(rt::random_point(map, temperature, seed));  // as the instrument draws it
 }
 
 torch::Tensor map_point(const LatentMap& map, float x, float y) {

@@ -24,6 +24,24 @@ torch::Tensor class_mix(int n_classes, int a, int b, double t) {
   return w;
 }
 
+std::vector<float> class_weights(const GrainOptions& o, const torch::Tensor& classes) {
+  const int n = o.conditional ? o.n_classes : 0;
+  std::vector<float> w(static_cast<std::size_t>(n), 0.0f);
+  if (n == 0) return w;
+  const torch::Tensor c = classes.to(torch::kCPU).contiguous();
+  if (c.is_floating_point()) {
+    if (c.numel() != n) throw Error("class weights: expected " + std::to_string(n) + " values");
+    const torch::Tensor f = c.to(torch::kFloat32).reshape({-1}).contiguous();
+    std::copy(f.data_ptr<float>(), f.data_ptr<float>() + n, w.begin());
+  } else {
+    if (c.numel() != 1) throw Error("class label: expected one class");
+    const int64_t label = c.reshape({-1})[0].item<int64_t>();
+    if (label < 0 || label >= n) throw Error("class index " + std::to_string(label) + " out of range");
+    w[label] = 1.0f;
+  }
+  return w;
+}
+
 torch::Tensor sound_tensor(const GrainVae& vae, const std::vector<float>& audio) {
   const GrainFraming& framing = vae->framing();
   const auto length = static_cast<int64_t>(audio.size());
@@ -40,16 +58,11 @@ torch::Tensor encode_sound(GrainVae& vae, const std::vector<float>& audio) {
 
 std::vector<float> render_latents(GrainVae& vae, const torch::Tensor& z,
                                   const torch::Tensor& classes, uint64_t seed, int64_t length) {
-  torch::NoGradGuard no_grad;
-  vae->eval();
-  const torch::Device device = module_device(*vae);
-  at::Generator gen = make_generator(seed);
-  torch::Tensor y = vae->decode(z.to(device), classes.to(device), gen).to(torch::kCPU);
-  y = y.reshape({-1}).contiguous();
-  std::vector<float> out(static_cast<std::size_t>(length), 0.0f);
-  const int64_t n = std::min<int64_t>(length, y.numel());
-  std::copy(y.data_ptr<float>(), y.data_ptr<float>() + n, out.begin());
-  return out;
+  const torch::Tensor zc = z.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  TORCH_CHECK(zc.dim() == 3 && zc.size(0) == 1 && zc.size(2) == vae->options().z_dim,
+              "render: expected a (1, grains, ", vae->options().z_dim, ") series");
+  const std::vector<float> w = class_weights(vae->options(), classes);
+  return vae->runtime_decoder().render(zc.data_ptr<float>(), zc.size(1), w.data(), seed, length);
 }
 
 int closest_class(GrainVae& vae, const std::vector<float>& audio, uint64_t seed,

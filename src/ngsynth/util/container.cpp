@@ -61,17 +61,20 @@ void write_container(const std::filesystem::path& path, const std::string& magic
 }
 
 Container read_container(const std::filesystem::path& path, const std::string& magic,
-                         uint32_t version, const std::string& what) {
+                         uint32_t version, const std::string& what, uint32_t oldest) {
   const std::string bytes = read_file(path);
   if (bytes.size() < 8 || bytes.compare(0, 8, magic) != 0)
     fail_file(path, "not an ngsynth " + what);
   Cursor in(bytes, path, what);
   in.get_bytes(8);
   const auto found = in.get<uint32_t>();
-  if (found != version)
+  if (oldest == 0) oldest = version;
+  if (found < oldest || found > version)
     fail_file(path, what + " format version " + std::to_string(found) +
-                        ", this ngsynth reads version " + std::to_string(version));
+                        ", this ngsynth reads version " + std::to_string(version) +
+                        (oldest < version ? " and older, down to " + std::to_string(oldest) : ""));
   Container c;
+  c.version = found;
   const std::string header = in.get_bytes(in.get<uint64_t>());
   const auto n_blobs = in.get<uint32_t>();
   for (uint32_t i = 0; i < n_blobs; ++i) c.blobs.push_back(in.get_bytes(in.get<uint64_t>()));

@@ -18,13 +18,15 @@ namespace ngsynth {
 struct Container {
   nlohmann::json header;
   std::vector<std::string> blobs;
+  uint32_t version = 0;  // the format version read
 };
 
 // magic: exactly 8 characters. Written atomically.
 void write_container(const std::filesystem::path& path, const std::string& magic,
                      uint32_t version, const Container& c);
-// what: "model file", "checkpoint", used in error messages.
+// what: "model file", "checkpoint", used in error messages. Versions oldest..version are
+// read (oldest 0: only `version`).
 Container read_container(const std::filesystem::path& path, const std::string& magic,
-                         uint32_t version, const std::string& what);
+                         uint32_t version, const std::string& what, uint32_t oldest = 0);
 
 }  // namespace ngsynth

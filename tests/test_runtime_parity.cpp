@@ -1,0 +1,211 @@
+// The synthesis runtime against the LibTorch path, for the same latents and noise: grain
+// decoding (one class and mixed classes), the event decoder (GRU and LSTM, both through
+// LibTorch's own modules with autograd and through the inference kernels), and grain
+// streams, within 1e-5 of the largest reference sample, for the fast and paper presets
+// (untrained weights, perturbed so that every LayerNorm and the post-filter matter); and
+// the model file's runtime weights: written by save_model, read without LibTorch, the same
+// sound as the model's; a version-1 file still plays through LibTorch and is a clear error
+// for the torch-free loader.
+#include <gtest/gtest.h>
+
+#include "ngsynth/model/model_file.h"
+#include "ngsynth/model/runtime_weights.h"
+#include "ngsynth/runtime/grain_encoder.h"
+#include "ngsynth/runtime/grain_stream.h"
+#include "ngsynth/runtime/instrument.h"
+#include "ngsynth/runtime/noise.h"
+#include "ngsynth/synth/event.h"
+#include "ngsynth/synth/grain_stream.h"
+#include "ngsynth/synth/model_instrument.h"
+#include "ngsynth/synth/render.h"
+#include "ngsynth/util/container.h"
+#include "ngsynth/util/error.h"
+#include "ngsynth/util/hash.h"
+#include "test_support.h"
+#include "trained_model.h"
+
+namespace ngsynth {
+namespace {
+
+// max |a - b| / max |reference|.
+double relative_error(const float* a, const float* ref, int64_t n) {
+  double worst = 0, peak = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    worst = std::max(worst, double(std::abs(a[i] - ref[i])));
+    peak = std::max(peak, double(std::abs(ref[i])));
+  }
+  EXPECT_GT(peak, 0.0);
+  return worst / peak;
+}
+
+void perturb(torch::nn::Module& m, uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(seed);
+  for (auto& p : m.parameters()) p.add_(torch::randn_like(p) * 0.05);
+}
+
+// The noise of grains 0..n-1 of a render seeded `seed`, as the runtime draws it.
+torch::Tensor runtime_noise(uint64_t seed, int64_t n, int64_t grain) {
+  torch::Tensor noise = torch::empty({n, grain});
+  for (int64_t j = 0; j < n; ++j)
+    rt::uniform_noise(seed, j, noise.data_ptr<float>() + j * grain, grain);
+  return noise;
+}
+
+class RuntimeParity : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    torch::manual_seed(1);
+    preset_ = make_preset(GetParam());
+    preset_.grain.n_classes = 3;
+    vae_ = GrainVae(preset_.grain);
+    perturb(*vae_, 2);
+    vae_->eval();
+    event_ = make_event_vae(preset_.event, preset_.grain);
+    perturb(*event_, 3);
+    event_->set_latent_stats(torch::randn({preset_.grain.z_dim}) * 0.1,
+                             torch::rand({preset_.grain.z_dim}) + 0.5);
+    event_->eval();
+  }
+  Preset preset_;
+  GrainVae vae_{nullptr};
+  EventVae event_{nullptr};
+};
+
+TEST_P(RuntimeParity, GrainDecodingMatchesLibTorch) {
+  const GrainOptions& g = preset_.grain;
+  const int64_t n = 12;
+  torch::Tensor z = torch::randn({1, n, g.z_dim});
+  const rt::GrainDecoder& decoder = vae_->runtime_decoder();
+  for (const torch::Tensor& classes : {class_label(2), class_mix(3, 0, 1, 0.3)}) {
+    const std::vector<float> w = class_weights(g, classes);
+    const std::vector<float> y = decoder.render(z.data_ptr<float>(), n, w.data(), 9,
+                                                vae_->framing().length_for(n));
+    for (bool autograd : {false, true}) {
+      torch::AutoGradMode mode(autograd);  // with autograd: fold and Conv1d, LibTorch's own
+      const torch::Tensor ref =
+          vae_->decode(z, classes, runtime_noise(9, n, g.grain)).detach().contiguous();
+      ASSERT_EQ(ref.numel(), static_cast<int64_t>(y.size()));
+      EXPECT_LE(relative_error(y.data(), ref.data_ptr<float>(), ref.numel()), 1e-5)
+          << (autograd ? "autograd path" : "inference path");
+    }
+  }
+}
+
+TEST_P(RuntimeParity, EventDecodingMatchesLibTorch) {
+  const GrainOptions& g = preset_.grain;
+  torch::Tensor e = torch::randn({1, preset_.event.embed_dim});
+  const rt::EventDecoder& decoder = event_->runtime_decoder();
+  for (const torch::Tensor& classes : {class_label(1), class_mix(3, 2, 0, 0.6)}) {
+    const std::vector<float> w = class_weights(g, classes);
+    const std::vector<float> y = decoder.decode(e.data_ptr<float>(), w.data(), g.n_grains);
+    for (bool autograd : {false, true}) {
+      torch::AutoGradMode mode(autograd);  // with autograd: LibTorch's GRU/LSTM module
+      const torch::Tensor ref = event_->decode(e, classes, g.n_grains).detach().contiguous();
+      ASSERT_EQ(ref.numel(), static_cast<int64_t>(y.size()));
+      EXPECT_LE(relative_error(y.data(), ref.data_ptr<float>(), ref.numel()), 1e-5)
+          << (autograd ? "autograd path" : "inference path");
+    }
+  }
+}
+
+TEST_P(RuntimeParity, GrainStreamsMatchLibTorch) {
+  const GrainOptions& g = preset_.grain;
+  GrainStream reference(vae_, 5);
+  rt::GrainStream stream(vae_->runtime_decoder(), 5);
+  std::vector<float> a(g.hop), b(g.hop), ya, yb;
+  const std::vector<float> w = class_weights(g, class_label(0));
+  torch::Tensor path = torch::randn({16, g.z_dim});
+  for (int k = 0; k < 16; ++k) {
+    reference.next(path[k].contiguous().data_ptr<float>(), class_label(0), a.data());
+    stream.next(path[k].contiguous().data_ptr<float>(), w.data(), b.data());
+    ya.insert(ya.end(), a.begin(), a.end());
+    yb.insert(yb.end(), b.begin(), b.end());
+  }
+  EXPECT_LE(relative_error(yb.data(), ya.data(), static_cast<int64_t>(ya.size())), 1e-5);
+}
+
+TEST_P(RuntimeParity, SpectralEncoderMatchesLibTorch) {
+  const GrainOptions& g = preset_.grain;
+  if (g.encoder != "spectral") GTEST_SKIP() << "the paper preset encodes on LibTorch";
+  const rt::GrainEncoder encoder(g, grain_runtime_weights(*vae_));
+  torch::Tensor x = torch::randn({3 * g.hop + g.grain + 17}) * torch::linspace(1, 0, 3 * g.hop + g.grain + 17);
+  const std::vector<float> audio(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
+  const std::vector<float> mu = encoder.encode(audio);
+  const torch::Tensor ref = encode_sound(vae_, audio).contiguous();
+  ASSERT_EQ(ref.numel(), static_cast<int64_t>(mu.size()));
+  EXPECT_LE(relative_error(mu.data(), ref.data_ptr<float>(), ref.numel()), 1e-5);
+}
+
+TEST_P(RuntimeParity, HalfPrecisionRecurrentWeightsChangeEventsLittle) {
+  const GrainOptions& g = preset_.grain;
+  const rt::EventDecoder half(preset_.event, g.z_dim, g.n_classes, event_runtime_weights(*event_),
+                              rt::Precision::half);
+  torch::Tensor e = torch::randn({1, preset_.event.embed_dim});
+  const std::vector<float> w = class_weights(g, class_label(1));
+  const auto y = half.decode(e.data_ptr<float>(), w.data(), g.n_grains);
+  const auto ref = event_->runtime_decoder().decode(e.data_ptr<float>(), w.data(), g.n_grains);
+  const double err = relative_error(y.data(), ref.data(), static_cast<int64_t>(y.size()));
+  EXPECT_LE(err, 1e-2);
+  EXPECT_GT(err, 0.0);  // the half weights are really used
+  std::printf("[ half-precision recurrent weights: latent series within %.2e ]\n", err);
+}
+
+INSTANTIATE_TEST_SUITE_P(Presets, RuntimeParity, ::testing::Values("fast", "paper"));
+
+class RuntimeModelFile : public ::testing::Test {
+ protected:
+  void SetUp() override { model_ = test::train_tiny_model(dir_.path(), data_); }
+  test::ScratchDir dir_{"runtime-model"};
+  Dataset data_;
+  Model model_;
+};
+
+TEST_F(RuntimeModelFile, ExportedRuntimeWeightsPlayTheModelWithoutLibTorch) {
+  const auto path = dir_ / "m.ngs";
+  save_model(path, model_);
+  Model loaded = load_model(path);
+  const auto runtime = rt::load_model(path);
+  ASSERT_TRUE(runtime->has_event());
+  EXPECT_EQ(runtime->classes(), model_.info.classes);
+  rt::Instrument from_file(runtime);
+  ModelInstrument from_modules(loaded);
+  for (int c = 0; c < 2; ++c) {
+    const auto y = from_file.sample_event(c, 11, 1.0f);
+    EXPECT_EQ(y, from_modules.sample_event(c, 11, 1.0f));
+    // `ngsynth sample` (synth/event) renders what the instrument plays.
+    EXPECT_EQ(sample_events(loaded, c, 2, 1.0, 11)[1],
+              from_file.sample_event(c, mix_seed(11, 1), 1.0f));
+    EXPECT_EQ(render_event(loaded, sample_embedding(loaded, c, 1.0, 11), class_label(c), 11), y);
+  }
+  EXPECT_EQ(from_file.sample_path(1, 2000, 4), from_modules.sample_path(1, 2000, 4));
+  EXPECT_EQ(from_file.xy_event(0, 0.3f, -0.2f, 900, 4), from_modules.xy_event(0, 0.3f, -0.2f, 900, 4));
+  EXPECT_EQ(from_file.morph_event(0, 1, 0.4f, 4), from_modules.morph_event(0, 1, 0.4f, 4));
+}
+
+TEST_F(RuntimeModelFile, VersionOneFilesStillPlayThroughLibTorchAndAreAClearErrorWithout) {
+  const auto path = dir_ / "m.ngs", old = dir_ / "old.ngs";
+  save_model(path, model_);
+  Container c = read_container(path, "NGSMODEL", kModelFormatVersion, "model file");
+  const auto blob = c.header.at("runtime_weights").at("blob").get<std::size_t>();
+  c.blobs.erase(c.blobs.begin() + static_cast<std::ptrdiff_t>(blob));
+  c.header.erase("runtime_weights");
+  write_container(old, "NGSMODEL", 1, c);
+  Model m = load_model(old);
+  EXPECT_EQ(ModelInstrument(m).sample_event(0, 3, 1.0f),
+            rt::Instrument(rt::load_model(path)).sample_event(0, 3, 1.0f));
+  try {
+    rt::load_model(old);
+    FAIL() << "a file without runtime weights loaded";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(old.string()), std::string::npos) << what;
+    EXPECT_NE(what.find("export it again"), std::string::npos) << what;
+  }
+  write_container(old, "NGSMODEL", kModelFormatVersion + 1, c);
+  EXPECT_THROW(load_model(old), Error);
+  EXPECT_THROW(rt::load_model(old), Error);
+}
+
+}  // namespace
+}  // namespace ngsynth
