@@ -57,6 +57,10 @@ Run add_eval(CLI::App& app) {
     const torch::Device device = parse_device(a->device);
     Model m = load_model(a->model, device);
     const Dataset data = load_dataset(a->data);
+    // The judge is read first, so that a bad --classifier fails before any work.
+    Classifier judge;
+    if (!a->no_fidelity && !a->classifier.empty()) judge = load_classifier(a->classifier);
+    if (!a->no_fidelity) use_prior(m, a->prior);
     const Split split = a->split == "test" ? Split::test : Split::train;
     EventVae* event = a->event_path ? &m.require_event() : nullptr;
     EvalResult r = evaluate(m.vae, m.info.classes, data, split, device, a->seed, 16, event);
@@ -73,21 +77,22 @@ Run add_eval(CLI::App& app) {
                   (long long)stats->embed_dim);
     }
     std::optional<FidelityReport> fidelity;
-    Classifier judge;
     if (!a->no_fidelity) {
-      use_prior(m, a->prior);
       a->fidelity.seed = a->seed;
-      judge = !a->classifier.empty() ? load_classifier(a->classifier)
+      judge = !judge.empty()          ? judge
               : !m.classifier.empty() ? m.classifier
                                       : dataset_classifier(a->data, data, ClassifierOptions{},
                                                            [](const std::string& line) {
                                                              std::fprintf(stderr, "%s\n", line.c_str());
                                                            });
       fidelity = evaluate_fidelity(m, judge, data, split, a->fidelity);
-      std::printf("\nclass fidelity (classifier test accuracy %.0f %%; %d samples per class at "
-                  "temperature %.2f, %s prior):\n%s",
-                  100 * judge.info["test"].value("accuracy", NAN), a->fidelity.samples,
-                  a->fidelity.temperature, fidelity->prior.c_str(), fidelity->table().c_str());
+      char samples[128] = "no event level, so no samples";
+      if (m.has_event())
+        std::snprintf(samples, sizeof samples, "%d samples per class at temperature %.2f, %s prior",
+                      a->fidelity.samples, a->fidelity.temperature, fidelity->prior.c_str());
+      std::printf("\nclass fidelity (classifier test accuracy %.0f %%; %s; r/s = real/sampled):\n%s",
+                  100 * judge.info["test"].value("accuracy", NAN), samples,
+                  fidelity->table().c_str());
     }
     if (!a->json.empty()) {
       nlohmann::json j = r.to_json();

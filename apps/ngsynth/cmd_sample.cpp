@@ -11,7 +11,7 @@ Run add_sample(CLI::App& app) {
   struct Args : RenderArgs {
     std::string class_name, output;
     int count = 4;
-    double temperature = 1.0;
+    double temperature = 0.5;
   };
   auto a = std::make_shared<Args>();
   app.footer(
@@ -27,7 +27,7 @@ Run add_sample(CLI::App& app) {
   add_prior_option(app, a->prior);
   app.add_option("--class", a->class_name, "Class to sample (default: every class)");
   app.add_option("-n,--count", a->count, "Events per class")->check(CLI::Range(1, 100000));
-  app.add_option("-t,--temperature", a->temperature, "Spread of the prior (1 = as trained)")
+  app.add_option("-t,--temperature", a->temperature, "Spread around the class (0 = its most typical event, 1 = its full spread)")
       ->check(CLI::Range(0.0, 10.0));
   app.add_option("-o,--output", a->output, "Folder to write into (created)")->required();
   return [a] {

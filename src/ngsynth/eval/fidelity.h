@@ -26,7 +26,7 @@ namespace ngsynth {
 
 struct FidelityOptions {
   int samples = 32;          // sampled events per class
-  double temperature = 1.0;  // of the event prior
+  double temperature = 0.5;  // of the event prior (the `sample` default)
   uint64_t seed = 1234;
 };
 
