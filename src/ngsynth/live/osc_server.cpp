@@ -294,13 +294,15 @@ const std::vector<Route>& routes() {
            const PlayedClip p = c.p.morph(a, b, static_cast<float>(v[2].f), seed_arg(v[3]));
            r.s(class_name(c.p, a)).s(class_name(c.p, b)).f(v[2].f).i(p.frames);
          }},
-        {{"/write", "<track:s|i> <path:s>", "/ok write <track> <path> <frames>",
-          "Write the track's current buffer as a 32-bit float WAV file (path on the server).",
-          "oscsend 127.0.0.1 9000 /write ss kick /tmp/kick.wav"},
+        {{"/write", "<track:s|i> <name:s>", "/ok write <track> <path> <frames>",
+          "Write the track's current buffer as a 32-bit float WAV file named relative to the "
+          "server's write folder (--write-dir); never outside it, never over a file the "
+          "server did not write. The reply gives the full path.",
+          "oscsend 127.0.0.1 9000 /write ss kick kick.wav"},
          [](Context& c, const std::vector<Value>& v, Reply& r) {
            const int k = c.p.resolve_class(v[0].s);
-           const int64_t n = c.p.write_track(k, v[1].s);
-           r.s(class_name(c.p, k)).s(v[1].s).i(n);
+           const Performer::Written w = c.p.write_track(k, v[1].s);
+           r.s(class_name(c.p, k)).s(w.path.string()).i(w.frames);
          }},
         {{"/play", "", "/ok play <tempo:f>", "Start the drum machine (no-op when playing).",
           "oscsend 127.0.0.1 9000 /play"},
