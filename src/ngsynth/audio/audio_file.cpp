@@ -1,7 +1,8 @@
 // Reading opens the file itself (regular files only), decodes with sf_readf_float
-// (libsndfile scales integer formats to [-1, 1)) in chunks and averages the channels. Writing goes through libsndfile's virtual I/O into a memory
-// buffer, which is then written atomically: libsndfile seeks back to patch the WAV header,
-// so the buffer supports seek and tell as well as write.
+// (libsndfile scales integer formats to [-1, 1)) in chunks and averages the channels.
+// Writing goes through libsndfile's virtual I/O into a memory buffer, which is then
+// written atomically: libsndfile seeks back to patch the WAV header, so the buffer
+// supports seek and tell as well as write.
 #include "ngsynth/audio/audio_file.h"
 
 #include <fcntl.h>
@@ -97,13 +98,13 @@ std::string seconds_text(double s) {
 // Some formats (ogg, truncated files) deliver fewer frames than they report.
 std::vector<float> read_mono(SNDFILE* file, const SF_INFO& info, const fs::path& path,
                              sf_count_t max_frames, double max_seconds) {
-  constexpr sf_count_t kChunk = 65536;
   const int channels = info.channels;
-  std::vector<float> interleaved(static_cast<std::size_t>(kChunk) * channels);
-  std::vector<float> mono;
-  mono.reserve(static_cast<std::size_t>(std::min(info.frames, max_frames)));
+  const sf_count_t chunk = std::max<sf_count_t>(1, 65536 / channels);
+  std::vector<float> interleaved(static_cast<std::size_t>(chunk) * channels);
+  std::vector<float> mono;  // reserved for what the header claims, up to 4 M frames
+  mono.reserve(static_cast<std::size_t>(std::min<sf_count_t>({info.frames, max_frames, 1 << 22})));
   for (;;) {
-    const sf_count_t got = sf_readf_float(file, interleaved.data(), kChunk);
+    const sf_count_t got = sf_readf_float(file, interleaved.data(), chunk);
     if (got <= 0) break;
     if (static_cast<sf_count_t>(mono.size()) + got > max_frames)
       throw AudioFileError(path, AudioProblem::too_long,

@@ -105,7 +105,7 @@ class Performer {
     int64_t frames = 0;
   };
   Written write_track(int track, const std::string& name);
-  const std::filesystem::path& write_dir() const { return write_folder_.path(); }
+  std::filesystem::path write_dir() const { return write_folder_.path(); }
 
   uint64_t next_seed() { return seed_counter_.fetch_add(1); }
   int64_t xy_frames() const;

@@ -33,28 +33,43 @@ fs::path fresh_temporary_folder() {
 }  // namespace
 
 WriteFolder::WriteFolder(const fs::path& folder) {
-  const fs::path f = folder.empty() ? fresh_temporary_folder() : folder;
+  if (folder.empty()) return;
   std::error_code ec;
-  if (!fs::is_directory(f, ec)) fail_file(f, "write folder does not exist or is not a folder");
-  root_ = fs::canonical(f, ec);
-  if (ec) fail_file(f, "cannot resolve the write folder: " + ec.message());
+  if (!fs::is_directory(folder, ec)) fail_file(folder, "write folder does not exist or is not a folder");
+  root_ = fs::canonical(folder, ec);
+  if (ec) fail_file(folder, "cannot resolve the write folder: " + ec.message());
+}
+
+fs::path WriteFolder::root() const {
+  if (root_.empty()) root_ = fs::canonical(fresh_temporary_folder());
+  return root_;
+}
+
+fs::path WriteFolder::path() const {
+  std::lock_guard lk(mu_);
+  return root();
 }
 
 fs::path WriteFolder::resolve(const std::string& name) const {
+  std::lock_guard lk(mu_);
+  return resolve_in(root(), name);
+}
+
+fs::path WriteFolder::resolve_in(const fs::path& folder, const std::string& name) {
   if (name.empty()) refuse(name, "empty file name");
   if (name.find('\0') != std::string::npos) refuse(name, "file name holds a NUL byte");
   const fs::path rel(name);
   if (rel.is_absolute())
-    refuse(name, "absolute path; names are relative to the write folder " + root_.string());
+    refuse(name, "absolute path; names are relative to the write folder " + folder.string());
   for (const auto& part : rel)
-    if (part == "..") refuse(name, "leaves the write folder " + root_.string() + " ('..')");
-  const fs::path target = (root_ / rel).lexically_normal();
+    if (part == "..") refuse(name, "leaves the write folder " + folder.string() + " ('..')");
+  const fs::path target = (folder / rel).lexically_normal();
   if (!target.has_filename()) refuse(name, "names a folder, expected a file name");
   std::error_code ec;
   const fs::path parent = fs::weakly_canonical(target.parent_path(), ec);
-  const fs::path inside = parent.lexically_relative(root_);
+  const fs::path inside = parent.lexically_relative(folder);
   if (ec || inside.empty() || *inside.begin() == "..")
-    refuse(name, "leaves the write folder " + root_.string());
+    refuse(name, "leaves the write folder " + folder.string());
   if (!fs::is_directory(parent, ec)) refuse(name, "folder " + parent.string() + " does not exist");
   return parent / target.filename();
 }
@@ -62,7 +77,7 @@ fs::path WriteFolder::resolve(const std::string& name) const {
 fs::path WriteFolder::write(const std::string& name,
                             const std::function<void(const fs::path&)>& write_to) {
   std::lock_guard lk(mu_);
-  const fs::path target = resolve(name);
+  const fs::path target = resolve_in(root(), name);
   struct stat st{};
   if (::lstat(target.c_str(), &st) == 0) {
     const auto ours = written_.find(target);

@@ -18,20 +18,23 @@ namespace ngsynth {
 class WriteFolder {
  public:
   // `folder` must exist (Error otherwise); empty: a fresh folder under the system
-  // temporary folder ("ngsynth-XXXXXX"), which is left in place afterwards.
+  // temporary folder ("ngsynth-XXXXXX"), made when first needed and left in place.
   explicit WriteFolder(const std::filesystem::path& folder = {});
 
-  const std::filesystem::path& path() const { return root_; }  // absolute, canonical
+  std::filesystem::path path() const;  // absolute, canonical
 
   // The file `name` stands for, after the checks above; Error ("NAME: why") otherwise.
   std::filesystem::path resolve(const std::string& name) const;
+
   // Resolves `name`, refuses an existing file it did not write, calls write_to(path) (which
   // must write atomically, as write_wav does) and returns the path.
   std::filesystem::path write(const std::string& name,
                               const std::function<void(const std::filesystem::path&)>& write_to);
 
  private:
-  std::filesystem::path root_;
+  std::filesystem::path root() const;  // under mu_
+  static std::filesystem::path resolve_in(const std::filesystem::path& folder, const std::string& name);
+  mutable std::filesystem::path root_;  // empty until the fresh folder is made
   mutable std::mutex mu_;
   // (device, inode) of the file each path of ours holds now.
   std::map<std::filesystem::path, std::pair<unsigned long, unsigned long>> written_;
