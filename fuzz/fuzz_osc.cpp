@@ -76,7 +76,7 @@ struct Rig {
       pollfd p{fd, POLLIN, 0};
       if (::poll(&p, 1, 5000) <= 0) __builtin_trap();  // the server stopped answering
       const ssize_t got = ::recv(fd, buf.data(), buf.size(), 0);
-      if (got > 0 && std::memmem(buf.data(), static_cast<size_t>(got), marker.c_str(), marker.size() + 1))
+      if (got > 0 && ::memmem(buf.data(), static_cast<size_t>(got), marker.c_str(), marker.size() + 1))
         return;
     }
   }
@@ -113,7 +113,7 @@ void add_argument(lo_message m, Input& in) {
     case 5: lo_message_add_string(m, names[in.byte() % names.size()].c_str()); break;
     case 6: lo_message_add_symbol(m, names[in.byte() % names.size()].c_str()); break;
     case 7: lo_message_add_char(m, static_cast<char>(in.byte())); break;
-    case 8: { const std::string s = in.text(); lo_blob b = lo_blob_new(static_cast<int32_t>(s.size()), s.data()); lo_message_add_blob(m, b); lo_blob_free(b); break; }
+    case 8: { const std::string s = in.text(); lo_blob b = lo_blob_new(static_cast<int32_t>(s.size()), s.data()); if (b) { lo_message_add_blob(m, b); lo_blob_free(b); } break; }
     case 9: lo_message_add_true(m); break;
     case 10: lo_message_add_nil(m); break;
     default: { const uint8_t midi[4] = {in.byte(), in.byte(), in.byte(), in.byte()}; lo_message_add_midi(m, const_cast<uint8_t*>(midi)); break; }
