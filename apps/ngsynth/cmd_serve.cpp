@@ -31,15 +31,16 @@ void run_clock(live::Engine& engine, int sample_rate, const std::atomic<bool>& q
 
 Run add_serve(CLI::App& app) {
   struct Args : RenderArgs {
-    std::string address = "127.0.0.1", pattern, jack_server;
+    std::string address = "127.0.0.1", pattern, jack_server, write_dir;
     int port = 9000, reply_port = 0, latency = 0;
     bool jack = false, connect = false, play = false;
   };
   auto a = std::make_shared<Args>();
   app.footer(
       "Play a model live. An OSC server (liblo; 127.0.0.1 unless --address) takes messages\n"
-      "such as /sample_note kick, /xy 0.5 -1.2, /morph kick snare 0.3, /write kick k.wav,\n"
-      "/play, /tempo 100, /step snare 4 1 and replies to the sender with /ok or /error (see\n"
+      "such as /sample_note kick, /xy 0.5 -1.2, /morph kick snare 0.3, /write kick k.wav\n"
+      "(into --write-dir only), /play, /tempo 100, /step snare 4 1 and replies to the sender\n"
+      "with /ok or /error (see "
       "the README for every message, with oscsend examples). A drum machine has one track\n"
       "per class, each holding an event sampled by the model; --pattern loads its steps.\n"
       "Audio goes to JACK with --jack (resampled when the server runs at another rate than\n"
@@ -52,6 +53,10 @@ Run add_serve(CLI::App& app) {
   app.add_option("--address", a->address, "Address to bind (0.0.0.0: every interface)");
   app.add_option("--reply-port", a->reply_port, "Send every reply to this port of the sender");
   app.add_option("--pattern", a->pattern, "Drum pattern (JSON, see `ngsynth drums --help`)");
+  app.add_option("--write-dir", a->write_dir,
+                 "The only folder OSC /write writes into (names are relative to it; files the "
+                 "server did not write are never replaced; default: a fresh temporary folder, "
+                 "printed)");
   app.add_flag("--play", a->play, "Start the drum machine at once");
   app.add_flag("--jack", a->jack, "Play through JACK");
   app.add_option("--jack-server", a->jack_server, "JACK server name (default: the default)");
@@ -67,6 +72,7 @@ Run add_serve(CLI::App& app) {
                                                : live::read_pattern(a->pattern);
     live::PerformerOptions po;
     po.first_seed = a->seed;
+    po.write_dir = a->write_dir;
     if (a->latency > 0) po.engine.latency_frames = a->latency;
     live::Performer performer(instrument, pattern, po);
     const std::atomic<bool>& quit = catch_interrupts();
@@ -90,9 +96,10 @@ Run add_serve(CLI::App& app) {
       audio = "JACK port " + jack->port_name() + " at " + std::to_string(jack->sample_rate()) + " Hz";
       if (jack->resampling()) audio += " (resampled from " + std::to_string(rate) + " Hz)";
     }
-    std::printf("ngsynth serve: OSC on %s, %s, %zu tracks, latency %d frames (%.1f ms)\n",
+    std::printf("ngsynth serve: OSC on %s, %s, %zu tracks, latency %d frames (%.1f ms), "
+                "/write into %s\n",
                 osc.url().c_str(), audio.c_str(), performer.classes().size(), latency,
-                1e3 * latency / rate);
+                1e3 * latency / rate, performer.write_dir().c_str());
     std::fflush(stdout);
     if (jack) {
       while (!quit && !jack->server_gone())

@@ -23,8 +23,9 @@ struct Audio {
 };
 
 // What went wrong with a sound file; prepare uses it to sort rejected files by cause.
-enum class AudioProblem { missing, unreadable, empty, non_finite };
-const char* problem_name(AudioProblem p);  // "missing", "unreadable", "empty", "non-finite"
+enum class AudioProblem { missing, unreadable, empty, non_finite, too_long };
+// "missing", "unreadable", "empty", "non-finite", "too long"
+const char* problem_name(AudioProblem p);
 
 // An Error ("PATH: what") that also says which kind of problem it was.
 class AudioFileError : public Error {
@@ -39,10 +40,15 @@ class AudioFileError : public Error {
   std::string detail_;
 };
 
-// Reads a sound file and mixes it to mono (mean of the channels). Throws AudioFileError
-// naming the path when the file is missing, cannot be decoded, holds no samples, or holds
-// a NaN or infinite sample.
-Audio read_audio(const std::filesystem::path& path);
+// The longest sound read_audio accepts unless told otherwise (10 minutes).
+inline constexpr double kDefaultMaxSoundSeconds = 600.0;
+
+// Reads a sound file and mixes it to mono (mean of the channels). Only regular files are
+// opened (a FIFO or device would block or never end). Throws AudioFileError naming the
+// path when the file is missing, is not a regular file, cannot be decoded, holds no
+// samples, is (or claims to be) longer than max_seconds, or holds a NaN or infinite sample.
+Audio read_audio(const std::filesystem::path& path,
+                 double max_seconds = kDefaultMaxSoundSeconds);
 
 // Writes mono samples as a WAV file. format: "pcm16", "pcm24" or "float". PCM output is
 // clipped to [-1, 1]. Throws Error naming the path for an unknown format, a bad sample
