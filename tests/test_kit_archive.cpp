@@ -3,6 +3,7 @@
 // files decoded from memory as uploads are (the same samples as from disk; a frame limit).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 
 #include "ngsynth/audio/audio_file.h"

@@ -106,12 +106,6 @@ try {
   check(streamed >= 5, `the drag sent stream requests (${streamed})`);
   check(streamStats.streamChunks >= 5, `their audio was scheduled (${streamStats.streamChunks} chunks)`);
   check(count('POST', '/api/stream/stop') === 1, 'releasing the pointer stops the stream');
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
-  await page.mouse.down();
-  for (let i = 0; i <= 12; ++i) {
-    await page.mouse.move(box.x + box.width * (0.5 - 0.3 * i / 12), box.y + box.height * (0.55 + 0.25 * Math.cos(i / 3)));
-    await sleep(30);
-  }
 
   // A dropped sound (through the file input the drop zone holds).
   const input = await page.$('#drop-file');
@@ -136,6 +130,13 @@ try {
   console.log('latency shown:', latency);
   check(/output latency [0-9.]+ ms/.test(latency), 'the page shows the latency it measured');
 
+  // The screenshot: the sequencer playing, a drag under way (its trail), the dropped sound.
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.mouse.down();
+  for (let i = 0; i <= 12; ++i) {
+    await page.mouse.move(box.x + box.width * (0.5 - 0.3 * i / 12), box.y + box.height * (0.55 + 0.25 * Math.cos(i / 3)));
+    await sleep(30);
+  }
   await page.screenshot({ path: screenshot, fullPage: true });
   await page.mouse.up();
   await page.click('#play');
