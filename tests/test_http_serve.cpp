@@ -206,7 +206,7 @@ TEST_F(HttpServeTest, ResynthesisOfAnUploadedSound) {
   Model m = load_model(model());
   set_threads(1);
   const fs::path sound = kit_ / "PowR_SN_1.flac";
-  const json r = curl("--data-binary @" + q(sound), "/api/resynth?class=" + m.info.classes[0] +
+  const json r = curl("-H 'Content-Type: application/octet-stream' --data-binary @" + q(sound), "/api/resynth?class=" + m.info.classes[0] +
                                                         "&variations=3&seed=5&name=snare.flac").j();
   ASSERT_TRUE(r.contains("points")) << r.dump();
   const Audio in = read_audio(sound);
@@ -242,14 +242,14 @@ TEST_F(HttpServeTest, BadRequestsGetOneJsonErrorNamingTheProblem) {
   // Oversized upload: 2 MB against the 1 MB limit.
   std::string big(2u << 20, '\0');
   write_file_atomically(out("big.wav"), big);
-  expect_error(curl("--data-binary @" + q(out("big.wav")), "/api/resynth"), 413, "larger than 1048576 bytes");
+  expect_error(curl("-H 'Content-Type: application/octet-stream' --data-binary @" + q(out("big.wav")), "/api/resynth"), 413, "larger than 1048576 bytes");
   // Not audio.
   write_file_atomically(out("notes.txt"), "these are not the sounds you are looking for\n");
-  expect_error(curl("--data-binary @" + q(out("notes.txt")), "/api/resynth?name=notes.txt"), 415,
+  expect_error(curl("-H 'Content-Type: application/octet-stream' --data-binary @" + q(out("notes.txt")), "/api/resynth?name=notes.txt"), 415,
                "notes.txt: not a sound file");
   // Too long once decoded: a minute at 1 Hz, a few bytes.
   write_file_atomically(out("long.wav"), wav_bytes(std::vector<float>(60, 0.1f), 1, "pcm16"));
-  expect_error(curl("--data-binary @" + q(out("long.wav")), "/api/resynth?name=long.wav"), 413,
+  expect_error(curl("-H 'Content-Type: application/octet-stream' --data-binary @" + q(out("long.wav")), "/api/resynth?name=long.wav"), 413,
                "long.wav: 60.000000 s long, at most 30");
   // A header that claims 4 GB of samples in a file of a few bytes: refused or read as what
   // is there, and the server goes on.
@@ -258,15 +258,15 @@ TEST_F(HttpServeTest, BadRequestsGetOneJsonErrorNamingTheProblem) {
   ASSERT_NE(data, std::string::npos);
   for (int b = 0; b < 4; ++b) lie[data + 4 + b] = static_cast<char>(0xF0 | (b ? 0xFF : 0));
   write_file_atomically(out("lie.wav"), lie);
-  const Reply liar = curl("--data-binary @" + q(out("lie.wav")), "/api/resynth?variations=0");
+  const Reply liar = curl("-H 'Content-Type: application/octet-stream' --data-binary @" + q(out("lie.wav")), "/api/resynth?variations=0");
   EXPECT_TRUE(liar.status == 200 || liar.status == 415) << liar.status << " " << liar.body.substr(0, 200);
   expect_alive();
   expect_error(curl("-X POST", "/api/resynth"), 400, "no sound in the request body");
-  expect_error(curl("--data-binary @" + q(kit_ / "CHH_1.flac"), "/api/resynth?class=cowbell"), 400,
+  expect_error(curl("-H 'Content-Type: application/octet-stream' --data-binary @" + q(kit_ / "CHH_1.flac"), "/api/resynth?class=cowbell"), 400,
                "cowbell");
-  expect_error(curl("--data-binary @" + q(kit_ / "CHH_1.flac"), "/api/resynth?variations=99"), 400,
+  expect_error(curl("-H 'Content-Type: application/octet-stream' --data-binary @" + q(kit_ / "CHH_1.flac"), "/api/resynth?variations=99"), 400,
                "variations");
-  expect_error(curl("--data-binary @" + q(kit_ / "CHH_1.flac"), "/api/resynth?spread=abc"), 400,
+  expect_error(curl("-H 'Content-Type: application/octet-stream' --data-binary @" + q(kit_ / "CHH_1.flac"), "/api/resynth?spread=abc"), 400,
                "spread=abc is not a number");
   // Unknown class.
   expect_error(get("/api/hit/cowbell"), 404, "cowbell");

@@ -588,7 +588,12 @@ void HttpServer::Impl::routes() {
     std::string message;
     switch (res.status) {
       case 404: message = "no such path: " + req.method + " " + req.path.substr(0, 100); break;
-      case 413: message = "request body larger than " + std::to_string(options.max_upload_bytes) + " bytes"; break;
+      case 413:
+        message = req.get_header_value("Content-Type") == "application/x-www-form-urlencoded"
+                      ? "form-encoded bodies are limited to 8192 bytes: send a sound with "
+                        "Content-Type: application/octet-stream (curl -H ...)"
+                      : "request body larger than " + std::to_string(options.max_upload_bytes) + " bytes";
+        break;
       case 405: message = "method " + req.method + " not allowed"; break;
       default: message = "bad request (HTTP " + std::to_string(res.status) + ")";
     }
