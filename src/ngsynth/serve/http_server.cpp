@@ -621,6 +621,7 @@ HttpServer::HttpServer(live::Performer& performer, HttpOptions options)
   if (o.threads < 1 || o.threads > 64) throw Error("http: threads must be within 1..64");
   m.server.new_task_queue = [threads = o.threads] { return new BoundedPool(threads, 64); };
   m.server.set_payload_max_length(o.max_upload_bytes);
+  m.server.set_tcp_nodelay(true);  // else headers and body wait for delayed ACKs (~40 ms a request)
   m.server.set_read_timeout(5, 0);
   m.server.set_write_timeout(5, 0);
   m.server.set_keep_alive_max_count(100);
