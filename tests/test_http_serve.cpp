@@ -261,7 +261,9 @@ TEST_F(HttpServeTest, BadRequestsGetOneJsonErrorNamingTheProblem) {
   const Reply liar = curl("-H 'Content-Type: application/octet-stream' --data-binary @" + q(out("lie.wav")), "/api/resynth?variations=0");
   EXPECT_TRUE(liar.status == 200 || liar.status == 415) << liar.status << " " << liar.body.substr(0, 200);
   expect_alive();
-  expect_error(curl("-X POST", "/api/resynth"), 400, "no sound in the request body");
+  expect_error(curl("-H 'Content-Type: application/octet-stream' --data-binary ''", "/api/resynth"), 400,
+               "no sound in the request body");
+  expect_error(curl("-X POST", "/api/resynth"), 400, "POST without a body (no Content-Length)");
   expect_error(curl("-H 'Content-Type: application/octet-stream' --data-binary @" + q(kit_ / "CHH_1.flac"), "/api/resynth?class=cowbell"), 400,
                "cowbell");
   expect_error(curl("-H 'Content-Type: application/octet-stream' --data-binary @" + q(kit_ / "CHH_1.flac"), "/api/resynth?variations=99"), 400,

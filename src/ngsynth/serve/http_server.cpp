@@ -308,9 +308,10 @@ void HttpServer::Impl::stream(const httplib::Request& req, httplib::Response& re
 void HttpServer::Impl::resynth(const httplib::Request& req, httplib::Response& res) {
   std::string_view bytes = req.body;
   std::string name = "upload";
+  httplib::MultipartFormData f;  // get_file_value returns a copy: kept while `bytes` views it
   if (req.is_multipart_form_data()) {
     if (!req.has_file("sound")) throw HttpError{400, "multipart upload without a \"sound\" field"};
-    const httplib::MultipartFormData& f = req.get_file_value("sound");
+    f = req.get_file_value("sound");
     bytes = f.content;
     if (!f.filename.empty()) name = f.filename.substr(0, 100);
   } else if (req.has_param("name")) {
@@ -595,7 +596,10 @@ void HttpServer::Impl::routes() {
                       : "request body larger than " + std::to_string(options.max_upload_bytes) + " bytes";
         break;
       case 405: message = "method " + req.method + " not allowed"; break;
-      default: message = "bad request (HTTP " + std::to_string(res.status) + ")";
+      default:
+        message = (req.method == "POST" || req.method == "PUT") && !req.has_header("Content-Length")
+                      ? req.method + " without a body (no Content-Length)"
+                      : "bad request (HTTP " + std::to_string(res.status) + ")";
     }
     res.set_content(json{{"error", message}}.dump(), "application/json");
   });
