@@ -9,6 +9,7 @@
 #include "ngsynth/live/jack_output.h"
 #include "ngsynth/live/osc_server.h"
 #include "ngsynth/live/performer.h"
+#include "ngsynth/serve/http_server.h"
 #include "ngsynth/synth/model_instrument.h"
 
 namespace ngsynth::cli {
@@ -32,7 +33,8 @@ void run_clock(live::Engine& engine, int sample_rate, const std::atomic<bool>& q
 Run add_serve(CLI::App& app) {
   struct Args : RenderArgs {
     std::string address = "127.0.0.1", pattern, jack_server, write_dir;
-    int port = 9000, reply_port = 0, latency = 0;
+    int port = 9000, reply_port = 0, latency = 0, http = -1;
+    double max_upload_mb = 16;
     bool jack = false, connect = false, play = false;
   };
   auto a = std::make_shared<Args>();
@@ -45,12 +47,21 @@ Run add_serve(CLI::App& app) {
       "per class, each holding an event sampled by the model; --pattern loads its steps.\n"
       "Audio goes to JACK with --jack (resampled when the server runs at another rate than\n"
       "the model); without it the engine runs on a clock and only files are written.\n"
+      "--http PORT also serves a web page to play the model (latent map as an XY pad, one\n"
+      "pad per class, a step sequencer, a drop zone for your own sounds, the kit as a zip)\n"
+      "and its JSON API under /api/ (see the README); audio then plays in the browser, or\n"
+      "through JACK with --jack.\n"
       "Ctrl-C stops.\n"
-      "Example: ngsynth serve --model drums.ngs --jack --connect --play --pattern beat.json");
+      "Example: ngsynth serve --model drums.ngs --jack --connect --play --pattern beat.json\n"
+      "         ngsynth serve --model drums.ngs --http 8080   # then open http://127.0.0.1:8080/");
   add_render_options(app, *a);
   app.add_option("--osc", a->port, "OSC port (UDP; 0 = a free one, printed)")
       ->check(CLI::Range(0, 65535));
-  app.add_option("--address", a->address, "Address to bind (0.0.0.0: every interface)");
+  app.add_option("--http", a->http, "Also serve the web page and its API on this TCP port (0 = a free one, printed)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--max-upload-mb", a->max_upload_mb, "Largest sound the page may upload, in MB")
+      ->check(CLI::Range(0.01, 1024.0));
+  app.add_option("--address", a->address, "Address to bind, OSC and HTTP (0.0.0.0: every interface)");
   app.add_option("--reply-port", a->reply_port, "Send every reply to this port of the sender");
   app.add_option("--pattern", a->pattern, "Drum pattern (JSON, see `ngsynth drums --help`)");
   app.add_option("--write-dir", a->write_dir,
@@ -96,10 +107,23 @@ Run add_serve(CLI::App& app) {
       audio = "JACK port " + jack->port_name() + " at " + std::to_string(jack->sample_rate()) + " Hz";
       if (jack->resampling()) audio += " (resampled from " + std::to_string(rate) + " Hz)";
     }
+    std::unique_ptr<serve::HttpServer> http;
+    if (a->http >= 0) {
+      serve::HttpOptions ho;
+      ho.address = a->address;
+      ho.port = a->http;
+      ho.jack = a->jack;
+      ho.audio_detail = jack ? audio : "Web Audio in the browser";
+      ho.model_name = std::filesystem::path(a->model).stem().string();
+      ho.max_upload_bytes = static_cast<std::size_t>(a->max_upload_mb * 1024 * 1024);
+      http = std::make_unique<serve::HttpServer>(performer, ho);
+      if (!jack) audio = "audio in the browser";
+    }
     std::printf("ngsynth serve: OSC on %s, %s, %zu tracks, latency %d frames (%.1f ms), "
                 "/write into %s\n",
                 osc.url().c_str(), audio.c_str(), performer.classes().size(), latency,
                 1e3 * latency / rate, performer.write_dir().c_str());
+    if (http) std::printf("ngsynth serve: HTTP on %s\n", http->url().c_str());
     std::fflush(stdout);
     if (jack) {
       while (!quit && !jack->server_gone())
@@ -108,6 +132,7 @@ Run add_serve(CLI::App& app) {
     } else {
       run_clock(performer.engine(), rate, quit);
     }
+    if (http) http->stop();
     performer.drums().stop();
     std::printf("ngsynth serve: stopped\n");
     return 0;

@@ -128,16 +128,8 @@ std::vector<float> read_mono(SNDFILE* file, const SF_INFO& info, const fs::path&
   return mono;
 }
 
-}  // namespace
-
-Audio read_audio(const fs::path& path, double max_seconds) {
-  const Fd fd = open_regular(path);
-  SF_INFO info{};
-  // libsndfile does not close the descriptor; fd does.
-  SndfilePtr file(sf_open_fd(fd.fd, SFM_READ, &info, SF_FALSE));
-  if (!file)
-    throw AudioFileError(path, AudioProblem::unreadable,
-                         std::string("cannot read audio: ") + sf_strerror(nullptr));
+// The checks and the decoding of an opened file, read from disk or from memory.
+Audio decode_opened(SNDFILE* file, const SF_INFO& info, const fs::path& path, double max_seconds) {
   if (info.channels < 1 || info.samplerate < 1)
     throw AudioFileError(path, AudioProblem::unreadable, "invalid channel count or rate");
   if (info.frames <= 0)
@@ -150,8 +142,21 @@ Audio read_audio(const fs::path& path, double max_seconds) {
                              seconds_text(static_cast<double>(info.frames) / info.samplerate) +
                              " at " + std::to_string(info.samplerate) +
                              " Hz), more than the limit of " + seconds_text(max_seconds));
-  return Audio{read_mono(file.get(), info, path, max_frames, max_seconds), info.samplerate,
+  return Audio{read_mono(file, info, path, max_frames, max_seconds), info.samplerate,
                info.channels};
+}
+
+}  // namespace
+
+Audio read_audio(const fs::path& path, double max_seconds) {
+  const Fd fd = open_regular(path);
+  SF_INFO info{};
+  // libsndfile does not close the descriptor; fd does.
+  SndfilePtr file(sf_open_fd(fd.fd, SFM_READ, &info, SF_FALSE));
+  if (!file)
+    throw AudioFileError(path, AudioProblem::unreadable,
+                         std::string("cannot read audio: ") + sf_strerror(nullptr));
+  return decode_opened(file.get(), info, path, max_seconds);
 }
 
 // ---- writing ------------------------------------------------------------------------
@@ -228,8 +233,10 @@ const std::vector<std::string>& wav_formats() {
   return formats;
 }
 
-void write_wav(const fs::path& path, std::span<const float> samples, int sample_rate,
-               std::string_view format) {
+namespace {
+// The checks of write_wav, then the encoding; errors name `path`.
+std::string checked_wav(const fs::path& path, std::span<const float> samples, int sample_rate,
+                        std::string_view format) {
   const int subtype = sndfile_subtype(path, format);
   if (sample_rate < 1) fail_file(path, "invalid sample rate " + std::to_string(sample_rate));
   auto bad = std::find_if(samples.begin(), samples.end(),
@@ -237,7 +244,37 @@ void write_wav(const fs::path& path, std::span<const float> samples, int sample_
   if (bad != samples.end())
     fail_file(path, "refusing to write a NaN or infinite sample (index " +
                         std::to_string(bad - samples.begin()) + ")");
-  write_file_atomically(path, encode_wav(path, samples, sample_rate, subtype));
+  return encode_wav(path, samples, sample_rate, subtype);
+}
+}  // namespace
+
+void write_wav(const fs::path& path, std::span<const float> samples, int sample_rate,
+               std::string_view format) {
+  write_file_atomically(path, checked_wav(path, samples, sample_rate, format));
+}
+
+std::string wav_bytes(std::span<const float> samples, int sample_rate, std::string_view format) {
+  return checked_wav("(WAV in memory)", samples, sample_rate, format);
+}
+
+Audio decode_audio(std::string_view bytes, const std::string& name, int64_t max_frames) {
+  if (bytes.empty()) throw AudioFileError(name, AudioProblem::empty, "empty file (0 bytes)");
+  SF_VIRTUAL_IO io{mem_length, mem_seek, mem_read, mem_write, mem_tell};
+  MemoryFile memory{std::string(bytes), 0};
+  SF_INFO info{};
+  SndfilePtr file(sf_open_virtual(&io, SFM_READ, &info, &memory));
+  if (!file)
+    throw AudioFileError(name, AudioProblem::unreadable,
+                         std::string("not a sound file libsndfile can read: ") + sf_strerror(nullptr));
+  if (info.channels > 64)
+    throw AudioFileError(name, AudioProblem::unreadable,
+                         std::to_string(info.channels) + " channels (at most 64)");
+  if (info.frames > max_frames)
+    throw AudioFileError(name, AudioProblem::unreadable,
+                         std::to_string(info.frames) + " frames, more than the " +
+                             std::to_string(max_frames) + " allowed");
+  return decode_opened(file.get(), info, name,
+                       static_cast<double>(max_frames) / std::max(1, info.samplerate));
 }
 
 }  // namespace ngsynth

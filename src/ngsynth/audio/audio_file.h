@@ -5,6 +5,7 @@
 // half-written sound under the final name.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -50,11 +51,21 @@ inline constexpr double kDefaultMaxSoundSeconds = 600.0;
 Audio read_audio(const std::filesystem::path& path,
                  double max_seconds = kDefaultMaxSoundSeconds);
 
+// Decodes a sound file held in memory (an upload), the same way. `name` stands for the
+// path in errors. A file that declares more than max_frames frames or more than 64
+// channels is refused before anything is allocated for its samples.
+Audio decode_audio(std::string_view bytes, const std::string& name, int64_t max_frames);
+
 // Writes mono samples as a WAV file. format: "pcm16", "pcm24" or "float". PCM output is
 // clipped to [-1, 1]. Throws Error naming the path for an unknown format, a bad sample
 // rate, a non-finite sample, or any write failure; an existing file survives a failure.
 void write_wav(const std::filesystem::path& path, std::span<const float> samples,
                int sample_rate, std::string_view format = "pcm16");
+
+// The bytes write_wav would write (for sending rather than saving); Error for a bad
+// format, rate or sample.
+std::string wav_bytes(std::span<const float> samples, int sample_rate,
+                      std::string_view format = "pcm16");
 
 // The formats write_wav accepts, for help texts and validation.
 const std::vector<std::string>& wav_formats();

@@ -1,5 +1,8 @@
 #include "ngsynth/synth/model_instrument.h"
 
+#include <optional>
+
+#include "ngsynth/synth/autoencode.h"
 #include "ngsynth/synth/event.h"
 #include "ngsynth/synth/latent_path.h"
 #include "ngsynth/synth/render.h"
@@ -55,12 +58,12 @@ std::vector<float> ModelInstrument::morph_event(int class_a, int class_b, float 
 }
 
 live::StreamRenderer ModelInstrument::stream_renderer(int max_streams) {
-  streams_.clear();
+  auto streams = std::make_shared<std::vector<std::unique_ptr<GrainStream>>>();
   for (int i = 0; i < max_streams; ++i)
-    streams_.push_back(std::make_unique<GrainStream>(model_.vae, static_cast<uint64_t>(i)));
-  return [this](const live::StreamState& s, int64_t chunk, std::span<float> out) -> int {
+    streams->push_back(std::make_unique<GrainStream>(model_.vae, static_cast<uint64_t>(i)));
+  return [this, streams](const live::StreamState& s, int64_t chunk, std::span<float> out) -> int {
     std::lock_guard lock(mutex_);
-    GrainStream& stream = *streams_.at(static_cast<std::size_t>(s.id));
+    GrainStream& stream = *streams->at(static_cast<std::size_t>(s.id));
     if (static_cast<int64_t>(out.size()) < stream.hop())
       throw Error("stream chunks must be one grain hop long");
     if (chunk == 0) stream.reset(mix_seed(s.tag, static_cast<uint64_t>(s.start_frame)));
@@ -70,6 +73,33 @@ live::StreamRenderer ModelInstrument::stream_renderer(int max_streams) {
     stream.next(z.data(), class_label(static_cast<int>(s.tag)), out.data());
     return stream.hop();
   };
+}
+
+live::SoundAnalysis ModelInstrument::analyse_sound(std::span<const float> audio, int class_index,
+                                                   int variations, float spread, uint64_t seed) {
+  std::lock_guard lock(mutex_);
+  if (audio.empty()) throw Error("the sound is empty");
+  if (variations < 0 || variations > 64) throw Error("variations must be within 0..64");
+  if (!(spread >= 0 && spread <= 10)) throw Error("spread must be within 0..10");
+  const std::vector<float> x(audio.begin(), audio.end());
+  std::optional<int> label;
+  if (class_index >= 0) label = class_index;
+  live::SoundAnalysis a;
+  AutoencodeResult r = autoencode(model_.vae, x, label, seed);
+  a.class_index = std::max(r.label, 0);
+  a.resynthesis = std::move(r.audio);
+  const torch::Tensor z = encode_sound(model_.vae, x)[0].contiguous();  // (grains, z_dim)
+  const torch::Tensor energy = model_.vae->framing().slice(sound_tensor(model_.vae, x)).square().sum(-1)[0];
+  a.loudest = static_cast<int>(energy.argmax().item<int64_t>());
+  for (int64_t g = 0; g < z.size(0); ++g)
+    a.map_points.push_back(project(model_.require_map(), z[g].data_ptr<float>()));
+  const EventPoint e = encode_event(model_, x, a.class_index, seed);
+  for (int i = 0; i < variations; ++i) {
+    const uint64_t s = mix_seed(seed, static_cast<uint64_t>(i) + 1);
+    a.variations.push_back(render_event(model_, e.embedding + sample_embedding(model_, spread, s),
+                                        class_label(a.class_index), s));
+  }
+  return a;
 }
 
 }  // namespace ngsynth

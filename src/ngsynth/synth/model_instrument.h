@@ -34,13 +34,19 @@ class ModelInstrument : public live::Instrument {
   // Streams for live::Engine: params are an (x, y) map point, the stream's tag its class.
   // Holds one GrainStream per stream slot (max_streams), reset at each stream's chunk 0.
   // The engine's stream_chunk_frames must be the model's hop.
+  // Each renderer holds its own GrainStreams.
   live::StreamRenderer stream_renderer(int max_streams) override;
   int stream_chunk_frames() const override { return model_.info.grain.hop; }
+
+  const LatentMap* latent_map() const override { return &model_.info.map; }
+  // Resynthesis (autoencode), the grains' posterior means projected on the map, and
+  // variations: encode_event's embedding + spread * N(0, I), rendered with the class.
+  live::SoundAnalysis analyse_sound(std::span<const float> audio, int class_index,
+                                    int variations, float spread, uint64_t seed) override;
 
  private:
   Model& model_;
   std::mutex mutex_;
-  std::vector<std::unique_ptr<GrainStream>> streams_;
 };
 
 }  // namespace ngsynth
