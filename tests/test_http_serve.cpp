@@ -56,10 +56,10 @@ class HttpServeTest : public ::testing::Test {
     for (const std::string& step :
          {" prepare " + q(kit_) + " -o " + q(out("he.ngd")),
           " train --data " + q(out("he.ngd")) + " -o " + q(out("grain")) + " --max-steps 6" + test::kTinyGrainArgs,
-          " export " + q(out("grain")) + " -o " + q(out("grain.ngs")),
+          " export " + q(out("grain")) + " -o " + q(out("grain.ngs")) + " --no-classifier",
           " train --stage temporal --model " + q(out("grain.ngs")) + " --data " +
               q(out("he.ngd")) + " -o " + q(out("event")) + " --max-steps 6" + test::kTinyEventArgs,
-          " export " + q(out("event")) + " -o " + q(model())}) {
+          " export " + q(out("event")) + " -o " + q(model()) + " --no-classifier"}) {
       const auto r = test::run_command(test::cli() + step);
       ASSERT_EQ(r.exit_code, 0) << step << "\n" << r.output;
     }

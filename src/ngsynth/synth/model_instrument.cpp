@@ -96,8 +96,11 @@ live::SoundAnalysis ModelInstrument::analyse_sound(std::span<const float> audio,
   const EventPoint e = encode_event(model_, x, a.class_index, seed);
   for (int i = 0; i < variations; ++i) {
     const uint64_t s = mix_seed(seed, static_cast<uint64_t>(i) + 1);
-    a.variations.push_back(render_event(model_, e.embedding + sample_embedding(model_, spread, s),
-                                        class_label(a.class_index), s));
+    // Zero-mean offsets of standard deviation `spread` around the sound's own embedding.
+    const std::vector<double> n = standard_normals(s, static_cast<std::size_t>(e.embedding.size(1)));
+    const torch::Tensor offset =
+        torch::tensor(n, torch::kFloat64).to(torch::kFloat32).unsqueeze(0) * spread;
+    a.variations.push_back(render_event(model_, e.embedding + offset, class_label(a.class_index), s));
   }
   return a;
 }
