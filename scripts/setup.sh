@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs every build, test and data dependency of ngsynth from Debian 12 packages.
-# Idempotent: packages already present are left as they are. Run as root (or with sudo).
+# Installs every build, test and data dependency of ngsynth from Debian 12 packages, and
+# the one test-only tool Debian lacks, puppeteer-core (npm registry, pinned by
+# tests/web/package-lock.json, into the ignored tests/web/node_modules).
+# Idempotent: what is already present is left as it is. Run as root (or with sudo).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
@@ -20,18 +23,35 @@ packages=(
   liblo-dev liblo-tools       # OSC server (ngsynth serve); oscsend/oscdump drive its tests
   libjack-jackd2-dev jackd2   # live audio through JACK; tests run jackd with its dummy driver
   libkissfft-dev              # the synthesis runtime's FFT (BSD; see runtime/fft.h)
+  libcpp-httplib-dev          # the web page's HTTP server (ngsynth serve --http)
+  curl unzip                  # tests: drive the HTTP API, unpack the downloaded kit
+  chromium nodejs             # tests: the web page in headless Chromium, through puppeteer-core
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all ${#packages[@]} packages present"
-  exit 0
-fi
+# Debian's nodejs comes without npm (a package of its own); other builds of nodejs bring it.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "setup: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+else
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# puppeteer-core, exactly as locked; reinstalled only when the lock file changed.
+web=tests/web
+locked='.packages | with_entries(select(.key != ""))'
+if [ ! -f "$web/node_modules/.package-lock.json" ] || \
+   ! cmp -s <(jq -S "$locked" "$web/package-lock.json") \
+             <(jq -S "$locked" "$web/node_modules/.package-lock.json"); then
+  echo "setup: installing puppeteer-core into $web/node_modules (npm ci)"
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+else
+  echo "setup: puppeteer-core present"
+fi

@@ -28,6 +28,17 @@ inline GrainOptions tiny_grain_options(int n_classes = 2) {
   return o;
 }
 
+// A drum classifier that trains in a second or two.
+inline ClassifierOptions tiny_classifier_options(int steps) {
+  ClassifierOptions o;
+  o.n_fft = 256;
+  o.n_mels = 16;
+  o.channels = 4;
+  o.embed_dim = 4;
+  o.steps = steps;
+  return o;
+}
+
 inline TrainOptions tiny_train_options() {
   TrainOptions t;
   t.batch_size = 4;

@@ -1,6 +1,8 @@
 // Atomic replacement: a failed write leaves the old file as it was and no temporary.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <stdexcept>
 
 #include "ngsynth/util/atomic_file.h"
@@ -67,6 +69,38 @@ TEST(AtomicFile, ReadingAMissingFileNamesIt) {
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("absent.txt"), std::string::npos) << e.what();
+  }
+}
+
+TEST(AtomicFile, FilesWrittenTogetherAppearTogetherOrNotAtAll) {
+  test::ScratchDir dir("atomic");
+  const auto text = [](const std::string& t) { return [t](std::ostream& o) { o << t; }; };
+  write_atomically({{dir / "a", text("a1")}, {dir / "b", text("b1")}});
+  EXPECT_EQ(read_file(dir / "a"), "a1");
+  EXPECT_EQ(read_file(dir / "b"), "b1");
+  // The second writer throws: neither file changes, no temporary is left.
+  EXPECT_THROW(write_atomically({{dir / "a", text("a2")},
+                                 {dir / "b", [](std::ostream&) { throw Error("disk full"); }}}),
+               Error);
+  EXPECT_EQ(read_file(dir / "a"), "a1");
+  EXPECT_EQ(read_file(dir / "b"), "b1");
+  // The second destination is a folder: refused before anything is written.
+  std::filesystem::create_directories(dir / "c");
+  EXPECT_THROW(write_atomically({{dir / "new", text("n")}, {dir / "c", text("c")}}), Error);
+  EXPECT_FALSE(std::filesystem::exists(dir / "new"));
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files += e.is_regular_file();
+  EXPECT_EQ(files, 2);
+}
+
+TEST(AtomicFile, ReadingAFifoIsAnErrorNotAWait) {
+  test::ScratchDir dir("atomic");
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0600), 0);
+  try {
+    read_file(dir / "fifo");
+    ADD_FAILURE() << "read a FIFO";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "fifo").string() + ": is not a regular file");
   }
 }
 

@@ -1,6 +1,8 @@
 // Sound file input/output and resampling, on files made here with libsndfile.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -190,6 +192,51 @@ TEST(AudioFile, WriteRejectsUnknownFormatsAndRates) {
   }
   EXPECT_THROW(write_wav(dir / "x.wav", x, 0, "pcm16"), Error);
   EXPECT_FALSE(fs::exists(dir / "x.wav"));
+}
+
+// A FIFO, a character device or a socket is never opened for decoding: open() would wait
+// for a writer, and /dev/urandom never ends.
+TEST(AudioFile, OnlyRegularFilesAreRead) {
+  ScratchDir dir("audio");
+  ASSERT_EQ(::mkfifo((dir / "fifo.wav").c_str(), 0600), 0);
+  const AudioFileError fifo = read_error(dir / "fifo.wav");  // returns at once, no writer needed
+  EXPECT_EQ(fifo.problem(), AudioProblem::unreadable);
+  EXPECT_NE(fifo.detail().find("is a FIFO, not a regular file"), std::string::npos) << fifo.what();
+  const AudioFileError dev = read_error("/dev/urandom");
+  EXPECT_NE(dev.detail().find("is a character device"), std::string::npos) << dev.what();
+  EXPECT_EQ(read_error(dir.path()).detail(), "is a folder, expected a sound file");
+  // A link to a regular file is fine.
+  test::write_test_wav(dir / "a.wav", test::sine(440.0, 1000, 16000), 16000);
+  std::filesystem::create_symlink(dir / "a.wav", dir / "link.wav");
+  EXPECT_EQ(read_audio(dir / "link.wav").samples.size(), 1000u);
+}
+
+// A FLAC file whose STREAMINFO claims 2^36 - 1 frames: a clear error naming the file and
+// the claim, not std::bad_alloc; and a real file over the limit is refused while reading.
+TEST(AudioFile, HugeClaimedOrRealLengthsAreRefused) {
+  ScratchDir dir("audio");
+  test::write_sound(dir / "a.flac", test::sine(440.0, 4000, 16000), 16000, 1,
+                    SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
+  std::string bytes = read_file(dir / "a.flac");
+  ASSERT_EQ(bytes.substr(0, 4), "fLaC");
+  // STREAMINFO starts at byte 8; its 36-bit total-samples field ends at byte 25.
+  bytes[21] = static_cast<char>(bytes[21] | 0x0f);
+  for (int i = 22; i < 26; ++i) bytes[i] = static_cast<char>(0xff);
+  write_file_atomically(dir / "huge.flac", bytes);
+  const AudioFileError huge = read_error(dir / "huge.flac");
+  EXPECT_EQ(huge.problem(), AudioProblem::too_long);
+  EXPECT_NE(std::string(huge.what()).find("huge.flac: header claims 68719476735 frames"),
+            std::string::npos) << huge.what();
+  EXPECT_NE(huge.detail().find("more than the limit of 600.0 s"), std::string::npos) << huge.what();
+
+  EXPECT_EQ(read_audio(dir / "a.flac", 0.25).samples.size(), 4000u);
+  try {
+    read_audio(dir / "a.flac", 0.2);
+    ADD_FAILURE() << "no error";
+  } catch (const AudioFileError& e) {
+    EXPECT_EQ(e.problem(), AudioProblem::too_long);
+    EXPECT_NE(e.detail().find("limit of 0.2 s"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -133,6 +133,10 @@ std::string load_error(const std::string& text) {
 
 TEST(ClassRules, MalformedFilesNameTheFileAndField) {
   EXPECT_NE(load_error("{\"classes\": [").find("malformed JSON"), std::string::npos);
+  const std::string overflow = load_error(R"({"classes": ["a"], "rules": [], "x": 1e999})");
+  EXPECT_NE(overflow.find("malformed JSON: number overflow parsing '1e999'"), std::string::npos) << overflow;
+  EXPECT_NE(load_error(R"({"classes": ["a", 7], "rules": []})").find("field classes[1]"),
+            std::string::npos);
   EXPECT_NE(load_error("[]").find("JSON object"), std::string::npos);
   EXPECT_NE(load_error(R"({"rules": []})").find("field classes"), std::string::npos);
   EXPECT_NE(load_error(R"({"classes": [], "rules": []})").find("field classes"),

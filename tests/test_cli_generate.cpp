@@ -125,6 +125,21 @@ TEST_F(CliGenerateTest, PathsHaveExactLengthsAndFileErrorsNameTheLine) {
   EXPECT_FALSE(fs::exists(out("x.wav")));
   expect_cli_error("path --model " + q(model()) + " --from nowhere.wav -o " + q(out("x.wav")),
                    "nowhere.wav");
+
+  // Runaway work is refused before it starts: --max-seconds (default 600) bounds what is
+  // read and what is made.
+  expect_cli_error("path --model " + q(model()) + " --seconds 2 --max-seconds 1 -o " + q(out("x.wav")),
+                   "path: would make 2.0 s of audio, more than --max-seconds 1");
+  std::string many;
+  for (int i = 0; i < 2500; ++i) many += "0,0\n";
+  write_file_atomically(out("many.csv"), many);
+  expect_cli_error("path --model " + q(model()) + " --file " + q(out("many.csv")) +
+                       " --max-seconds 10 -o " + q(out("x.wav")),
+                   "many.csv (2500 keyframes): would make 40.0 s of audio, more than --max-seconds 10");
+  expect_cli_error("resynth --model " + q(model()) + " " + q(kick) + " --max-seconds 0.1 -o " +
+                       q(out("x.wav")),
+                   "more than the limit of 0.1 s (--max-seconds raises it)");
+  EXPECT_FALSE(fs::exists(out("x.wav")));
 }
 
 TEST_F(CliGenerateTest, ResynthStretchBlendMorphAndMap) {
@@ -203,8 +218,11 @@ TEST_F(CliGenerateTest, ServeAnswersOscsendAndWritesTrackBuffers) {
   Model m = load_model(model());
   const std::string cls = m.info.classes.front();
   const int port = test::free_udp_port(), dump_port = test::free_udp_port();
+  fs::create_directories(out("served"));
+  write_file_atomically(out("served/mine.wav"), "a user's file");
   test::Child server({NGSYNTH_CLI, "serve", "--model", model().string(), "--osc",
-                      std::to_string(port)}, out("serve.log"));
+                      std::to_string(port), "--write-dir", out("served").string()},
+                     out("serve.log"));
   ASSERT_TRUE(server.ok());
   for (int i = 0; i < 400 && test::slurp(out("serve.log")).find("OSC on") == std::string::npos; ++i)
     std::this_thread::sleep_for(50ms);
@@ -226,9 +244,18 @@ TEST_F(CliGenerateTest, ServeAnswersOscsendAndWritesTrackBuffers) {
   send("/reply_to i " + std::to_string(dump_port));
   ASSERT_TRUE(wait_for("/ok")) << test::slurp(out("dump.txt"));
   send("/sample_note si " + cls + " 5");
-  send("/write ss " + cls + " " + out("track.wav").string());
+  EXPECT_NE(test::slurp(out("serve.log")).find("/write into " + fs::canonical(out("served")).string()),
+            std::string::npos) << test::slurp(out("serve.log"));
+  send("/write ss " + cls + " track.wav");
   ASSERT_TRUE(wait_for("write")) << test::slurp(out("dump.txt"));
-  EXPECT_EQ(frames(out("track.wav")), std::size_t(m.info.grain.event_length()));
+  EXPECT_EQ(frames(out("served/track.wav")), std::size_t(m.info.grain.event_length()));
+  // Nothing outside the folder, nothing the server did not write.
+  send("/write ss " + cls + " " + out("outside.wav").string());
+  send("/write ss " + cls + " ../outside.wav");
+  send("/write ss " + cls + " mine.wav");
+  EXPECT_TRUE(wait_for("refusing to replace it")) << test::slurp(out("dump.txt"));
+  EXPECT_FALSE(fs::exists(out("outside.wav")));
+  EXPECT_EQ(read_file(out("served/mine.wav")), "a user's file");
   send("/stream ff 0.5 0.25");  // the XY pad: a grain stream of the model
   EXPECT_TRUE(wait_for("\"stream\"")) << test::slurp(out("dump.txt"));
   bool streamed = false;

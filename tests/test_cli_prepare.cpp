@@ -87,6 +87,33 @@ TEST(CliPrepare, StrictFailsOnARejectedFileAndWritesNothing) {
   EXPECT_EQ(load_dataset(dir / "k.ngd").entries.size(), 1u);
 }
 
+// A kit naming a file outside its folder: a warning naming the reason, or under --strict
+// the error, and nothing written.
+TEST(CliPrepare, KitFilesOutsideTheKitAreRejected) {
+  test::ScratchDir dir("cli-prepare");
+  fs::create_directories(dir / "kit");
+  test::write_test_wav(dir / "kit/good.wav", test::hit(100, 4000, 60.0, 16000), 16000);
+  test::write_test_wav(dir / "secret.wav", test::hit(100, 4000, 60.0, 16000), 16000);
+  write_file_atomically(dir / "kit/drumkit.xml",
+                        "<drumkit_info><name>K</name><instrumentList>"
+                        "<instrument><name>Kick</name><filename>good.wav</filename></instrument>"
+                        "<instrument><name>Snare</name><filename>../secret.wav</filename></instrument>"
+                        "</instrumentList></drumkit_info>");
+  const std::string args = " prepare " + quoted(dir / "kit") + " -o " + quoted(dir / "k.ngd");
+  const auto strict = test::run_command(cli() + args + " --strict");
+  EXPECT_NE(strict.exit_code, 0) << strict.output;
+  const auto errors = error_lines(strict.output);
+  ASSERT_EQ(errors.size(), 1u) << strict.output;
+  EXPECT_NE(errors[0].find("rejected under --strict: outside: kit file name '../secret.wav' leaves "
+                           "the kit folder"), std::string::npos) << errors[0];
+  EXPECT_FALSE(fs::exists(dir / "k.ngd"));
+  const auto lenient = test::run_command(cli() + args);
+  EXPECT_EQ(lenient.exit_code, 0) << lenient.output;
+  EXPECT_NE(lenient.output.find("outside: kit file name '../secret.wav'"), std::string::npos)
+      << lenient.output;
+  EXPECT_EQ(load_dataset(dir / "k.ngd").entries.size(), 1u);
+}
+
 TEST(CliPrepare, BadArgumentsExitNonZero) {
   test::ScratchDir dir("cli-prepare");
   const std::string kit = quoted(test::drumkits_dir() / "HardElectro1");

@@ -1,12 +1,14 @@
 // The dataset file: exact round trip, and every kind of damage recognised and named.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <random>
 
 #include "ngsynth/data/dataset.h"
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/hash.h"
 #include "test_support.h"
 
 namespace ngsynth {
@@ -145,6 +147,75 @@ TEST(Dataset, InconsistentDatasetsAreNotSaved) {
 TEST(Dataset, ManifestSitsBesideTheDataset) {
   EXPECT_EQ(manifest_path("out/corpus.ngd"), fs::path("out/corpus.manifest.json"));
   EXPECT_EQ(manifest_path("corpus"), fs::path("corpus.manifest.json"));
+}
+
+// A dataset file with any header and samples and a valid checksum, as a hostile or buggy
+// writer could make it.
+std::string raw_dataset(const std::string& header, const std::vector<float>& samples) {
+  std::string b = "NGSDATA1";
+  const auto put = [&](const void* p, std::size_t n) { b.append(static_cast<const char*>(p), n); };
+  const uint32_t version = kDatasetVersion;
+  const uint64_t header_len = header.size(), count = samples.size();
+  put(&version, 4);
+  put(&header_len, 8);
+  b += header;
+  put(&count, 8);
+  put(samples.data(), samples.size() * 4);
+  const uint64_t sum = fnv1a64(b);
+  put(&sum, 8);
+  return b;
+}
+
+std::string header(const std::string& classes, const std::string& rate = "16000",
+                   const std::string& cls = "0") {
+  return R"({"sample_rate": )" + rate + R"(, "event_length": 2, "classes": )" + classes +
+         R"(, "entries": [{"source": "a/b.wav", "class": )" + cls +
+         R"(, "split": "train"}, {"source": "a/c.wav", "class": 0, "split": "test"}]})";
+}
+
+TEST(Dataset, NanSamplesDuplicateOrEmptyClassesAndOutOfRangeNumbersAreRefusedAtLoad) {
+  test::ScratchDir dir("dataset");
+  const auto error_for = [&](const std::string& h, const std::vector<float>& x) {
+    write_file_atomically(dir / "x.ngd", raw_dataset(h, x));
+    return load_error(dir / "x.ngd");
+  };
+  const std::vector<float> good = {0.1f, 0.2f, 0.3f, 0.4f};
+  EXPECT_EQ(error_for(header(R"(["kick"])"), good), "");
+  EXPECT_NE(error_for(header(R"(["kick"])"), {0.1f, 0.2f, 0.3f, NAN}).find(
+                "event 1 (a/c.wav) sample 1 is NaN or infinite"),
+            std::string::npos);
+  EXPECT_NE(error_for(header(R"(["kick", "kick"])"), good).find("'kick' is listed twice"),
+            std::string::npos);
+  EXPECT_NE(error_for(header(R"(["kick", ""])"), good).find("class 1 has an empty name"),
+            std::string::npos);
+  EXPECT_NE(error_for(header(R"(["kick"])", "4294983296"), good).find(
+                "sample_rate: 4294983296 is out of range"),
+            std::string::npos);
+  EXPECT_NE(error_for(header(R"(["kick"])", "1e30"), good).find("sample_rate: expected an integer"),
+            std::string::npos);
+  EXPECT_NE(error_for(header(R"(["kick"])", "16000", "4294967296"), good).find(
+                "entries[0].class: 4294967296 is out of range"),
+            std::string::npos);
+  const std::string overflow = error_for(header(R"(["kick"])", "1e999"), good);
+  EXPECT_NE(overflow.find("corrupt header: number overflow"), std::string::npos) << overflow;
+  EXPECT_EQ(overflow.find("json.exception"), std::string::npos) << overflow;
+}
+
+TEST(Dataset, NanSamplesAndBadClassNamesAreNotSaved) {
+  test::ScratchDir dir("dataset");
+  Dataset d = make_dataset();
+  d.samples[257 * 2 + 5] = NAN;
+  try {
+    save_dataset(d, dir / "x.ngd");
+    ADD_FAILURE() << "saved";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("event 2 (Kit 2/é sample.flac) sample 5"), std::string::npos)
+        << e.what();
+  }
+  d = make_dataset();
+  d.classes[2] = "kick";
+  EXPECT_THROW(save_dataset(d, dir / "x.ngd"), Error);
+  EXPECT_FALSE(fs::exists(dir / "x.ngd"));
 }
 
 }  // namespace

@@ -126,7 +126,11 @@ TEST(DrumMachinePattern, JsonErrorsNameTheCulprit) {
   expect_error(R"({"steps": 4, "tracks": [{"class": "kick", "steps": "x...", "temperature": -1}]})",
                "pattern tracks[0] (kick): temperature -1 is outside 0..10");
   expect_error(R"({"steps": 4, "tracks": [{"class": "kick", "steps": "x...", "seed": -3}]})",
-               "pattern tracks[0] (kick): seed: expected a non-negative integer");
+               "pattern tracks[0] (kick): seed: -3 is out of range (0..18446744073709551615)");
+  expect_error(R"({"steps": 4, "tracks": [{"class": "kick", "steps": [0, 1e300, 0, 0]}]})",
+               "pattern tracks[0] (kick): steps[1]: 1e+300 is out of range for a float");
+  expect_error(R"({"loops": 18446744073709551615})",
+               "pattern loops: 18446744073709551615 is out of range");
   expect_error(R"({"steps": 4, "tracks": [{"class": "kick", "steps": "x..."}, {"class": "kick", "steps": "...."}]})",
                "pattern tracks[1] (kick): class 'kick' already has tracks[0]");
 
@@ -156,6 +160,15 @@ TEST(DrumMachinePattern, JsonErrorsNameTheCulprit) {
   }
   std::ofstream(dir / "broken.json") << "{\"tempo\": ";
   EXPECT_THROW((void)read_pattern(dir / "broken.json"), Error);
+  // A number too large for a double is nlohmann's out_of_range.406: named like the rest.
+  std::ofstream(dir / "huge.json") << "{\"tempo\": 1e999}";
+  try {
+    (void)read_pattern(dir / "huge.json");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              (dir / "huge.json").string() + ": invalid JSON: number overflow parsing '1e999'");
+  }
 }
 
 TEST(DrumMachinePattern, DefaultPatternPlaysTheKnownDrums) {

@@ -135,5 +135,39 @@ TEST(Options, OverrideErrorsNameTheAssignment) {
   EXPECT_NE(error_of([&] { j.get<TrainOptions>(); }).find("batch_size"), std::string::npos);
 }
 
+// Numbers are range-checked before they become ints: a checksum-valid model header with
+// z_dim = 4294967424 once loaded as 128, post_filter_taps = 4294967296 as 0, and a float
+// such as 1e30 read as an int is undefined behaviour.
+TEST(Options, IntegersAreRangeCheckedAndNamed) {
+  const auto grain_error = [](const std::string& key, const std::string& value) {
+    json j = GrainOptions{};
+    j[key] = json::parse(value);
+    return error_of([&] { j.get<GrainOptions>(); });
+  };
+  EXPECT_EQ(grain_error("z_dim", "4294967424"),
+            "grain option z_dim: 4294967424 is out of range (-2147483648..2147483647)");
+  EXPECT_EQ(grain_error("post_filter_taps", "4294967296"),
+            "grain option post_filter_taps: 4294967296 is out of range (-2147483648..2147483647)");
+  EXPECT_EQ(grain_error("z_dim", "-2147483649"),
+            "grain option z_dim: -2147483649 is out of range (-2147483648..2147483647)");
+  EXPECT_EQ(grain_error("z_dim", "1e30"), "grain option z_dim: expected an integer, got 1e+30");
+  EXPECT_EQ(grain_error("z_dim", "64.0"), "grain option z_dim: expected an integer, got 64.0");
+  EXPECT_EQ(grain_error("stft_scales", "[256, 4294967552]"),
+            "grain option stft_scales[1]: 4294967552 is out of range (-2147483648..2147483647)");
+  EXPECT_EQ(grain_error("conditional", "1"), "grain option conditional: expected true or false, got 1");
+  EXPECT_EQ(grain_error("encoder", "7"), "grain option encoder: expected a string, got 7");
+  EXPECT_EQ(grain_error("z_dim", "64"), "");
+
+  json t = TrainOptions{};
+  t["seed"] = -1;
+  EXPECT_EQ(error_of([&] { t.get<TrainOptions>(); }),
+            "train option seed: -1 is out of range (0..18446744073709551615)");
+  t["seed"] = json::parse("18446744073709551615");
+  EXPECT_EQ(t.get<TrainOptions>().seed, 18446744073709551615ull);
+  json e = EventOptions{};
+  e["free_bits"] = "x";
+  EXPECT_EQ(error_of([&] { e.get<EventOptions>(); }), "event option free_bits: expected a number, got \"x\"");
+}
+
 }  // namespace
 }  // namespace ngsynth

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -106,7 +107,10 @@ class RawSocket {
 class OscServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    performer_ = std::make_unique<Performer>(fake_, default_pattern(fake_.classes()));
+    std::filesystem::create_directories(out_dir());
+    PerformerOptions po;
+    po.write_dir = out_dir();
+    performer_ = std::make_unique<Performer>(fake_, default_pattern(fake_.classes()), po);
     server_ = std::make_unique<OscServer>(*performer_, options());
     pump_ = std::thread([this] {
       std::vector<float> block(256);
@@ -133,6 +137,11 @@ class OscServerTest : public ::testing::Test {
       log_.push_back(line);
     };
     return o;
+  }
+
+  // The server's write folder, inside the scratch folder.
+  std::filesystem::path out_dir() const {
+    return std::filesystem::weakly_canonical(dir_.path()) / "out";
   }
 
   std::vector<std::string> log() {
@@ -245,8 +254,8 @@ TEST_F(OscServerTest, SampleNoteThenWriteProducesTheTrackBufferAsWav) {
   const std::vector<float> want = fake_.event(0, 7, 0.8f);
   EXPECT_EQ(performer_->drums().buffer(0), want);
 
-  const std::filesystem::path wav = dir_ / "kick.wav";
-  osc("/write ss kick " + wav.string());
+  const std::filesystem::path wav = out_dir() / "kick.wav";
+  osc("/write ss kick kick.wav");
   const auto w = wait_reply("write");
   ASSERT_TRUE(w) << slurp(dump_file_);
   EXPECT_EQ(w->args, (std::vector<std::string>{q("write"), q("kick"), q(wav.string()), "2000"}));
@@ -255,15 +264,41 @@ TEST_F(OscServerTest, SampleNoteThenWriteProducesTheTrackBufferAsWav) {
   EXPECT_EQ(a.samples, want);
 
   // By index; the snare keeps the default pattern's buffer (seed 0, temperature 1).
-  osc("/write is 1 " + (dir_ / "snare.wav").string());
+  osc("/write is 1 snare.wav");
   ASSERT_TRUE(wait_reply("write", 3000ms, "/ok", 1));
-  EXPECT_EQ(read_audio(dir_ / "snare.wav").samples, fake_.event(1, 0, 1.0f));
+  EXPECT_EQ(read_audio(out_dir() / "snare.wav").samples, fake_.event(1, 0, 1.0f));
 
   // The preview went through the engine.
   const auto until = std::chrono::steady_clock::now() + 3s;
   while (performer_->engine().notes_started() == notes_before && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(5ms);
   EXPECT_GT(performer_->engine().notes_started(), notes_before);
+}
+
+// /write stays inside the write folder and never replaces what it did not write: an
+// existing text file and a FIFO survive, ../ and a link out are refused; its own files
+// can be written again.
+TEST_F(OscServerTest, WriteIsConfinedToTheWriteFolder) {
+  namespace fs = std::filesystem;
+  start_dump();
+  write_file_atomically(out_dir() / "notes.txt", "keep me\n");
+  ASSERT_EQ(::mkfifo((out_dir() / "fifo.wav").c_str(), 0600), 0);
+  fs::create_directory_symlink(dir_.path(), out_dir() / "up");
+  EXPECT_NE(expect_error("/write ss kick notes.txt", "write").find("was not written by this server"),
+            std::string::npos);
+  EXPECT_NE(expect_error("/write ss kick fifo.wav", "write").find("was not written by this server"),
+            std::string::npos);
+  EXPECT_NE(expect_error("/write ss kick up/escape.wav", "write").find("leaves the write folder"),
+            std::string::npos);
+  EXPECT_NE(expect_error("/write ss kick sub/../../escape.wav", "write").find("leaves"),
+            std::string::npos);
+  EXPECT_EQ(read_file(out_dir() / "notes.txt"), "keep me\n");
+  EXPECT_TRUE(fs::is_fifo(out_dir() / "fifo.wav"));
+  EXPECT_FALSE(fs::exists(dir_ / "escape.wav"));
+  osc("/write ss kick again.wav");
+  ASSERT_TRUE(wait_reply("write"));
+  osc("/write ss kick again.wav");
+  EXPECT_TRUE(wait_reply("write", 3000ms, "/ok", 1)) << slurp(dump_file_);
 }
 
 // Every documented example, sent as written (port and file names substituted), is
@@ -275,8 +310,6 @@ TEST_F(OscServerTest, EveryDocumentedExampleIsHandled) {
     SCOPED_TRACE(d.example);
     ASSERT_EQ(d.example.rfind(prefix + d.path, 0), 0u) << "the example must send " << d.path;
     std::string args = d.example.substr(prefix.size());
-    if (const auto at = args.find("/tmp/kick.wav"); at != std::string::npos)
-      args.replace(at, 13, (dir_ / "example.wav").string());
     if (const auto at = args.find(" 9001"); at != std::string::npos)
       args.replace(at, 5, " " + std::to_string(dump_port_));
     const std::string command = d.path.substr(1);
@@ -285,7 +318,7 @@ TEST_F(OscServerTest, EveryDocumentedExampleIsHandled) {
     const auto r = wait_reply(command, 3000ms, "/ok", before);
     EXPECT_TRUE(r) << "no /ok reply\n" << slurp(dump_file_);
   }
-  EXPECT_TRUE(std::filesystem::exists(dir_ / "example.wav"));
+  EXPECT_TRUE(std::filesystem::exists(out_dir() / "kick.wav"));
   EXPECT_EQ(performer_->drums().step(2, 3), 1.0f);
   EXPECT_FLOAT_EQ(static_cast<float>(performer_->drums().tempo()), 96.0f);
   EXPECT_EQ(performer_->current_class(), 1);
@@ -320,7 +353,9 @@ TEST_F(OscServerTest, ErrorsAreRepliedAndLoggedAndTheServerGoesOn) {
       {"/gain sT kick", "gain", "argument 2 (gain) must be a finite number, got true"},
       {"/sample_path f 100", "sample_path", "length 100"},
       {"/reply_to i 70000", "reply_to", "port 70000 is outside 0..65535"},
-      {"/write ss kick /nonexistent-dir/x.wav", "write", "/nonexistent-dir/x.wav"},
+      {"/write ss kick /tmp/x.wav", "write", "'/tmp/x.wav': absolute path"},
+      {"/write ss kick ../x.wav", "write", "'../x.wav': leaves the write folder"},
+      {"/write ss kick no-dir/x.wav", "write", "does not exist"},
       {"/help s /nope", "help", "no message /nope"},
   };
   for (const Case& c : cases) {

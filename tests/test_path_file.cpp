@@ -97,9 +97,12 @@ TEST(PathFile, JsonErrorsNameTheLine) {
             "p.json:3: point 2 has 3 numbers, expected 2 or 4");
   EXPECT_EQ(json_error("{\"points\": [\n [1,2],\n\n [1,2,3,4,5]]}"),
             "p.json:4: point 2 has 5 numbers, expected 2 or 4");
-  EXPECT_EQ(json_error("[[1,2],\n [1, true]]"), "p.json:2: point 2: element 2 is not a number");
+  EXPECT_EQ(json_error("[[1,2],\n [1, true]]"),
+            "p.json:2: point 2: element 2: expected a number, got true");
   EXPECT_EQ(json_error("[[1,2],\n [1, 1e39]]"),
-            "p.json:2: point 2: element 2 (1e+39) is out of range for a float");
+            "p.json:2: point 2: element 2: 1e+39 is out of range for a float");
+  // Too large for a double: nlohmann's out_of_range.406, named like any other error.
+  EXPECT_EQ(json_error("[[1,2],\n [1, 1e999]]"), "p.json: number overflow parsing '1e999'");
   EXPECT_EQ(json_error("{\"name\": \"a\",\n \"points\": [\n  [1,2],\n  \"s\"]}"),
             "p.json:4: point 2 is not a list of numbers");
   EXPECT_EQ(json_error("\n{\"pts\": []}"), "p.json:2: expected {\"points\": [...]}, no \"points\" key");
@@ -149,6 +152,22 @@ TEST(PathFile, ReadsFilesByExtensionOrContent) {
   EXPECT_EQ(missing.rfind((dir / "none.csv").string() + ": ", 0), 0u) << missing;
   const std::string folder = error_of([&] { read_path_file(dir.path(), 4); });
   EXPECT_EQ(folder.rfind(dir.path().string() + ": ", 0), 0u) << folder;
+}
+
+// 400 000 keyframes once asked for 80 minutes of audio and 3.4 GB: more than
+// kMaxPathPoints is an error naming the line where the limit was passed.
+TEST(PathFile, TooManyKeyframesAreAnError) {
+  std::string csv, json_text = "[";
+  for (std::size_t i = 0; i <= kMaxPathPoints; ++i) {
+    csv += "1,2\n";
+    json_text += std::string(i ? "," : "") + "[1,2]";
+  }
+  json_text += "]";
+  EXPECT_EQ(csv_error(csv), "p.csv:" + std::to_string(kMaxPathPoints + 1) + ": more than " +
+                                std::to_string(kMaxPathPoints) + " keyframes");
+  EXPECT_EQ(json_error(json_text), "p.json:1: more than " + std::to_string(kMaxPathPoints) + " keyframes");
+  csv.resize(csv.size() - 4);  // exactly the limit
+  EXPECT_EQ(parse_path_csv(csv, 4, "p.csv").points.size(), kMaxPathPoints);
 }
 
 }  // namespace

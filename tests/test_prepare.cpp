@@ -2,6 +2,8 @@
 // split's hash rule, conditioning of the events, rejections with reasons, and errors.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -297,6 +299,91 @@ TEST(Prepare, InvalidOptionsAreNamed) {
   o = PrepareOptions{};
   o.highpass_hz = 9000;
   EXPECT_NE(prepare_error(two_small_kits(), o).find("highpass_hz"), std::string::npos);
+}
+
+// A kit that names files outside its folder (absolute, ../, a link out) or a FIFO: each is
+// rejected with its reason, nothing outside is read, and prepare does not block.
+class HostileKit : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(kit);
+    test::write_test_wav(kit / "kick.wav", test::hit(0, 4000, 60.0, 16000), 16000);
+    for (const char* f : {"secret.wav", "abs.wav", "linked.wav"})
+      test::write_test_wav(dir / f, test::hit(0, 4000, 300.0, 16000), 16000);
+    ASSERT_EQ(::mkfifo((kit / "fifo.wav").c_str(), 0600), 0);
+    fs::create_symlink(dir / "linked.wav", kit / "link.wav");
+    std::string instruments;
+    for (const std::string& f : {std::string("kick.wav"), std::string("../secret.wav"),
+                                 (dir / "abs.wav").string(), std::string("/dev/urandom"),
+                                 std::string("fifo.wav"), std::string("link.wav"),
+                                 std::string("sub/../kick.wav")})
+      instruments += "<instrument><name>Kick " + std::to_string(instruments.size()) +
+                     "</name><filename>" + f + "</filename></instrument>";
+    write_file_atomically(kit / "drumkit.xml", "<drumkit_info><name>Hostile</name><instrumentList>" +
+                                                   instruments + "</instrumentList></drumkit_info>");
+  }
+  test::ScratchDir dir{"prepare-hostile"};
+  fs::path kit = dir / "kit";
+};
+
+TEST_F(HostileKit, OnlyRegularFilesInsideTheKitAreRead) {
+  const PrepareResult r = prepare_dataset({kit}, PrepareOptions{});
+  ASSERT_EQ(r.manifest.size(), 6u);  // sub/../kick.wav is kick.wav, counted once
+  std::map<std::string, std::string> reasons;
+  for (const auto& m : r.manifest) reasons[fs::path(m.path).lexically_normal().string()] = m.reason;
+  EXPECT_EQ(reasons[(kit / "kick.wav").string()], "");
+  EXPECT_EQ(reasons[(dir / "secret.wav").string()],
+            "outside: kit file name '../secret.wav' leaves the kit folder; only files inside it are read");
+  EXPECT_EQ(reasons[(dir / "abs.wav").string()],
+            "outside: kit file name '" + (dir / "abs.wav").string() +
+                "' leaves the kit folder; only files inside it are read");
+  EXPECT_EQ(reasons["/dev/urandom"],
+            "outside: kit file name '/dev/urandom' leaves the kit folder; only files inside it are read");
+  EXPECT_EQ(reason_category(reasons[(kit / "link.wav").string()]), "outside");
+  EXPECT_NE(reasons[(kit / "link.wav").string()].find("is a link to"), std::string::npos);
+  EXPECT_EQ(reasons[(kit / "fifo.wav").string()],
+            "unreadable: is a FIFO, not a regular file; only sound files are read");
+  EXPECT_EQ(r.dataset.entries.size(), 1u);
+}
+
+// An instrument name with invalid UTF-8: the manifest is still written (the bytes become
+// U+FFFD), and dataset and manifest are written together.
+TEST(Prepare, InvalidUtf8NamesAreReplacedAndBothFilesAreWritten) {
+  test::ScratchDir dir("prepare-utf8");
+  fs::create_directories(dir / "kit");
+  test::write_test_wav(dir / "kit/k\xff.wav", test::hit(0, 4000, 60.0, 16000), 16000);
+  write_file_atomically(dir / "kit/drumkit.xml",
+                        "<drumkit_info><name>K</name><instrumentList><instrument><name>Kick \xc3\x28"
+                        "</name><filename>k\xff.wav</filename></instrument></instrumentList></drumkit_info>");
+  const PrepareResult r = prepare_dataset({dir / "kit"}, PrepareOptions{});
+  ASSERT_EQ(r.dataset.entries.size(), 1u);
+  EXPECT_EQ(r.dataset.classes, (std::vector<std::string>{"kick"}));
+  write_prepared(r, dir / "d.ngd");
+  const json manifest = json::parse(read_file(dir / "d.manifest.json"));
+  EXPECT_EQ(manifest["files"][0]["instrument"], "Kick \xef\xbf\xbd(");
+  EXPECT_EQ(manifest["files"][0]["source"], "kit/k\xef\xbf\xbd.wav");
+  EXPECT_EQ(load_dataset(dir / "d.ngd").entries.size(), 1u);
+}
+
+// When the second file cannot be written, the first is not left behind, and what was there
+// before survives.
+TEST(Prepare, DatasetAndManifestAreWrittenTogetherOrNotAtAll) {
+  test::ScratchDir dir("prepare-both");
+  const PrepareResult r = prepare_dataset({test::drumkits_dir() / "HardElectro1"}, PrepareOptions{});
+  // A folder where the manifest should go makes its write fail.
+  fs::create_directories(dir / "new.manifest.json");
+  EXPECT_THROW(write_prepared(r, dir / "new.ngd"), Error);
+  EXPECT_FALSE(fs::exists(dir / "new.ngd"));
+  // An old pair is replaced as a pair.
+  write_prepared(r, dir / "old.ngd");
+  const std::string old_data = read_file(dir / "old.ngd");
+  PrepareResult bad = r;
+  bad.dataset.samples[3] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_THROW(write_prepared(bad, dir / "old.ngd"), Error);
+  EXPECT_EQ(read_file(dir / "old.ngd"), old_data);
+  EXPECT_TRUE(fs::exists(dir / "old.manifest.json"));
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << e.path();
 }
 
 }  // namespace

@@ -231,14 +231,8 @@ TEST_F(EventStageTest, TemporalRunLogsKlPerEventAndActiveDimensions) {
 }
 
 TEST_F(EventStageTest, TestEvaluationsJudgeSampledEventsWithTheClassifier) {
-  ClassifierOptions c;
-  c.n_fft = 256;
-  c.n_mels = 16;
-  c.channels = 4;
-  c.embed_dim = 4;
-  c.steps = 10;
   Trainer t = temporal(run_dir());
-  t.set_judge(train_classifier(data_, c), 3);
+  t.set_judge(train_classifier(data_, test::tiny_classifier_options(10)), 3);
   t.run(nullptr, true);
   std::ifstream log(run_dir() / "log.jsonl");
   int judged = 0;

@@ -12,11 +12,20 @@
 
 namespace ngsynth::cli {
 
+namespace {
+constexpr double kLongWorkSeconds = 60.0;  // longer sounds get a line saying so
+}  // namespace
+
 void add_render_options(CLI::App& app, RenderArgs& a) {
   app.add_option("--model", a.model, "Model file (.ngs)")->required();
   app.add_option("--seed", a.seed, "Seed of everything random (same seed, same output)");
   app.add_option("--format", a.format, "WAV sample format")->check(CLI::IsMember(wav_formats()));
   app.add_option("--device", a.device, "cpu, or cuda on a CUDA build");
+  app.add_option("--max-seconds", a.max_seconds,
+                 "Longest sound read or made, in seconds (a guard against runaway work; "
+                 "raise it for longer sounds)")
+      ->check(CLI::Range(0.001, 1e6))
+      ->capture_default_str();
 }
 
 void add_prior_option(CLI::App& app, std::string& prior) {
@@ -29,11 +38,7 @@ void add_prior_option(CLI::App& app, std::string& prior) {
 
 void use_prior(Model& m, const std::string& name) {
   if (name.empty()) return;
-  const PriorKind kind = parse_prior(name);
-  if (kind != PriorKind::standard && m.info.prior.empty())
-    throw Error("the model has no class priors: export it again with this version of ngsynth "
-                "(`ngsynth export RUN -o MODEL.ngs`)");
-  m.info.prior.kind = kind;
+  m.info.prior.select(parse_prior(name));
 }
 
 Model open_model(const RenderArgs& a) {
@@ -43,18 +48,43 @@ Model open_model(const RenderArgs& a) {
 }
 
 std::shared_ptr<const rt::Model> open_runtime_model(const RenderArgs& a) {
+  std::optional<PriorKind> prior;
+  if (!a.prior.empty()) prior = parse_prior(a.prior);
   try {
-    return rt::load_model(a.model);
+    return rt::load_model(a.model, rt::Precision::single, prior);
   } catch (const rt::NoRuntimeWeights&) {
     Model m = load_model(a.model);
+    use_prior(m, a.prior);
     return runtime_model(m);
   }
 }
 
-std::vector<float> read_sound(const std::string& path, int rate) {
-  Audio in = read_audio(path);
+std::vector<float> read_sound(const RenderArgs& a, const std::string& path, int rate) {
+  Audio in;
+  try {
+    in = read_audio(path, a.max_seconds);
+  } catch (const AudioFileError& e) {
+    if (e.problem() != AudioProblem::too_long) throw;
+    throw Error(std::string(e.what()) + " (--max-seconds raises it)");
+  }
   if (in.samples.empty()) fail_file(path, "holds no samples");
+  const double seconds = static_cast<double>(in.samples.size()) / in.sample_rate;
+  if (seconds > kLongWorkSeconds)
+    std::fprintf(stderr, "ngsynth: %s: %.1f s of audio, this takes a while\n", path.c_str(), seconds);
   return resample(in.samples, in.sample_rate, rate);
+}
+
+void check_output_length(const RenderArgs& a, int64_t samples, int rate, const std::string& what) {
+  const double seconds = static_cast<double>(samples) / rate;
+  if (seconds > a.max_seconds) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "would make %.1f s of audio, more than --max-seconds %g",
+                  seconds, a.max_seconds);
+    throw Error(what + ": " + buf + " (raise it to make longer sounds)");
+  }
+  if (seconds > kLongWorkSeconds)
+    std::fprintf(stderr, "ngsynth: %s: rendering %.1f s of audio, this takes a while\n",
+                 what.c_str(), seconds);
 }
 
 int pick_class(Model& m, const std::string& name, const std::vector<float>* audio,

@@ -17,8 +17,9 @@ namespace ngsynth::cli {
 struct RenderArgs {
   std::string model, device = "cpu", format = "pcm16", prior;
   uint64_t seed = 1;
+  double max_seconds = 600;  // longest sound read or made
 };
-// --model (required), --seed, --format, --device.
+// --model (required), --seed, --format, --device, --max-seconds.
 void add_render_options(CLI::App& app, RenderArgs& a);
 // --prior, for the commands that sample events.
 void add_prior_option(CLI::App& app, std::string& prior);
@@ -31,8 +32,11 @@ void use_prior(Model& m, const std::string& name);
 // of format version 1, made from its LibTorch weights.
 std::shared_ptr<const rt::Model> open_runtime_model(const RenderArgs& a);
 
-// A sound file as mono samples at `rate`.
-std::vector<float> read_sound(const std::string& path, int rate);
+// A sound file as mono samples at `rate`; longer than --max-seconds is an error.
+std::vector<float> read_sound(const RenderArgs& a, const std::string& path, int rate);
+// Before rendering `samples` at `rate`: an Error ("WHAT: would make ...") past
+// --max-seconds, and a line on stderr when the work is long (over a minute of audio).
+void check_output_length(const RenderArgs& a, int64_t samples, int rate, const std::string& what);
 // The index of class `name`, or, when name is empty, the class closest to `audio` (or class
 // 0 when there is no audio to compare with).
 int pick_class(Model& m, const std::string& name, const std::vector<float>* audio,

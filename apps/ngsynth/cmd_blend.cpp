@@ -29,7 +29,7 @@ Run add_blend(CLI::App& app) {
   return [a] {
     Model m = open_model(*a);
     const int rate = m.info.grain.sample_rate;
-    std::vector<float> xa = read_sound(a->a, rate), xb = read_sound(a->b, rate);
+    std::vector<float> xa = read_sound(*a, a->a, rate), xb = read_sound(*a, a->b, rate);
     const int label = pick_class(m, a->class_name, &xa, a->seed);
     std::vector<float> y = blend(m.vae, xa, xb, a->mix, a->crossfade, label, a->seed);
     char what[64];

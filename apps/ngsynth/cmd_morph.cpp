@@ -52,7 +52,7 @@ Run add_morph(CLI::App& app) {
         const int label = pick_class(m, k == 0 ? a->from_class : a->to_class, nullptr, a->seed);
         return EventPoint{sample_embedding(m, label, a->temperature, mix_seed(a->seed, k)), label};
       }
-      return encode_event(m, read_sound(a->sounds[k], m.info.grain.sample_rate), forced, a->seed);
+      return encode_event(m, read_sound(*a, a->sounds[k], m.info.grain.sample_rate), forced, a->seed);
     };
     const EventPoint from = point(0), to = point(1);
     auto events = morph_events(m, from, to, a->steps, a->seed);

@@ -22,7 +22,8 @@ struct PathArgs : RenderArgs {
 
 // An end point: "X,Y" on the latent map, a sound file (its loudest grain), or, when
 // empty, a random point of the training latents' distribution.
-torch::Tensor end_point(Model& m, const std::string& spec, double temperature, uint64_t seed) {
+torch::Tensor end_point(const PathArgs& a, Model& m, const std::string& spec, double temperature,
+                        uint64_t seed) {
   static const std::regex xy(R"(\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*)");
   std::smatch match;
   if (spec.empty()) return random_point(m.require_map(), temperature, seed);
@@ -33,7 +34,7 @@ torch::Tensor end_point(Model& m, const std::string& spec, double temperature, u
       throw Error("'" + spec + "' is neither a sound file nor an X,Y point of the map");
     }
   }
-  return sound_point(m.vae, read_sound(spec, m.info.grain.sample_rate));
+  return sound_point(m.vae, read_sound(a, spec, m.info.grain.sample_rate));
 }
 
 }  // namespace
@@ -60,7 +61,7 @@ Run add_path(CLI::App& app) {
   app.add_option("--file", a->file, "Keyframes from a JSON or CSV file")
       ->excludes(app.get_option("--from"))->excludes(app.get_option("--to"));
   app.add_option("--seconds", a->seconds, "Duration (default 2 s; with --file one hop per point)")
-      ->check(CLI::Range(0.001, 3600.0));
+      ->check(CLI::Range(0.001, 1e6));
   app.add_option("--loop", a->loop, "forward-backward: swing between the end points")
       ->check(CLI::IsMember({"forward-backward"}))->excludes(app.get_option("--file"));
   app.add_option("--pass-seconds", a->pass_seconds, "Duration of one pass of a loop")
@@ -84,12 +85,15 @@ Run add_path(CLI::App& app) {
       torch::Tensor keys = path_keyframes(file, m.info.map, g.z_dim, a->file);
       length = a->seconds ? std::llround(*a->seconds * g.sample_rate)
                           : framing.length_for(keys.size(0));
+      check_output_length(*a, length, g.sample_rate,
+                          a->file + " (" + std::to_string(keys.size(0)) + " keyframes)");
       path = keyframe_path(keys, framing.grains_for(length));
       what = std::to_string(keys.size(0)) + " keyframes";
     } else {
       length = std::llround(a->seconds.value_or(2.0) * g.sample_rate);
-      torch::Tensor from = end_point(m, a->from, a->temperature, mix_seed(a->seed, 1));
-      torch::Tensor to = end_point(m, a->to, a->temperature, mix_seed(a->seed, 2));
+      check_output_length(*a, length, g.sample_rate, "path");
+      torch::Tensor from = end_point(*a, m, a->from, a->temperature, mix_seed(a->seed, 1));
+      torch::Tensor to = end_point(*a, m, a->to, a->temperature, mix_seed(a->seed, 2));
       const int64_t n = framing.grains_for(length);
       if (a->loop.empty()) {
         path = keyframe_path(torch::stack({from, to}), n);

@@ -22,7 +22,8 @@ Run add_resynth(CLI::App& app) {
   app.add_option("--class", a->class_name, "Class to decode with (default: the closest)");
   return [a] {
     Model m = open_model(*a);
-    std::vector<float> x = read_sound(a->input, m.info.grain.sample_rate);
+    std::vector<float> x = read_sound(*a, a->input, m.info.grain.sample_rate);
+    check_output_length(*a, static_cast<int64_t>(x.size()), m.info.grain.sample_rate, a->input);
     std::optional<int> label;
     if (!a->class_name.empty()) label = pick_class(m, a->class_name, nullptr, a->seed);
     AutoencodeResult r = autoencode(m.vae, x, label, a->seed);

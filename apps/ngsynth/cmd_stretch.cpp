@@ -1,4 +1,5 @@
 // ngsynth stretch: time-stretch a sound without changing its pitch.
+#include <cmath>
 #include <cstdio>
 
 #include "cli_common.h"
@@ -26,7 +27,9 @@ Run add_stretch(CLI::App& app) {
   app.add_option("-o,--output", a->output, "WAV file to write")->required();
   return [a] {
     Model m = open_model(*a);
-    std::vector<float> x = read_sound(a->input, m.info.grain.sample_rate);
+    std::vector<float> x = read_sound(*a, a->input, m.info.grain.sample_rate);
+    check_output_length(*a, std::llround(static_cast<double>(x.size()) * a->factor),
+                        m.info.grain.sample_rate, a->input + " stretched");
     const int label = pick_class(m, a->class_name, &x, a->seed);
     std::vector<float> y = stretch(m.vae, x, a->factor, label, a->seed);
     char what[64];

@@ -5,6 +5,7 @@
 // half-written sound under the final name.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -23,8 +24,9 @@ struct Audio {
 };
 
 // What went wrong with a sound file; prepare uses it to sort rejected files by cause.
-enum class AudioProblem { missing, unreadable, empty, non_finite };
-const char* problem_name(AudioProblem p);  // "missing", "unreadable", "empty", "non-finite"
+enum class AudioProblem { missing, unreadable, empty, non_finite, too_long };
+// "missing", "unreadable", "empty", "non-finite", "too long"
+const char* problem_name(AudioProblem p);
 
 // An Error ("PATH: what") that also says which kind of problem it was.
 class AudioFileError : public Error {
@@ -39,16 +41,31 @@ class AudioFileError : public Error {
   std::string detail_;
 };
 
-// Reads a sound file and mixes it to mono (mean of the channels). Throws AudioFileError
-// naming the path when the file is missing, cannot be decoded, holds no samples, or holds
-// a NaN or infinite sample.
-Audio read_audio(const std::filesystem::path& path);
+// The longest sound read_audio accepts unless told otherwise (10 minutes).
+inline constexpr double kDefaultMaxSoundSeconds = 600.0;
+
+// Reads a sound file and mixes it to mono (mean of the channels). Only regular files are
+// opened (a FIFO or device would block or never end). Throws AudioFileError naming the
+// path when the file is missing, is not a regular file, cannot be decoded, holds no
+// samples, is (or claims to be) longer than max_seconds, or holds a NaN or infinite sample.
+Audio read_audio(const std::filesystem::path& path,
+                 double max_seconds = kDefaultMaxSoundSeconds);
+
+// Decodes a sound file held in memory (an upload), the same way. `name` stands for the
+// path in errors. A file that declares more than max_frames frames or more than 64
+// channels is refused before anything is allocated for its samples.
+Audio decode_audio(std::string_view bytes, const std::string& name, int64_t max_frames);
 
 // Writes mono samples as a WAV file. format: "pcm16", "pcm24" or "float". PCM output is
 // clipped to [-1, 1]. Throws Error naming the path for an unknown format, a bad sample
 // rate, a non-finite sample, or any write failure; an existing file survives a failure.
 void write_wav(const std::filesystem::path& path, std::span<const float> samples,
                int sample_rate, std::string_view format = "pcm16");
+
+// The bytes write_wav would write (for sending rather than saving); Error for a bad
+// format, rate or sample.
+std::string wav_bytes(std::span<const float> samples, int sample_rate,
+                      std::string_view format = "pcm16");
 
 // The formats write_wav accepts, for help texts and validation.
 const std::vector<std::string>& wav_formats();

@@ -9,6 +9,7 @@
 
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/json_fields.h"
 
 namespace ngsynth {
 using nlohmann::json;
@@ -57,8 +58,7 @@ bool breaks_between(unsigned char prev, unsigned char next) {
 }
 
 std::string get_string(const json& j, const std::string& origin, const std::string& field) {
-  if (!j.is_string()) fail_field(origin, field, "expected a string, found " + j.dump());
-  const std::string s = j.get<std::string>();
+  const std::string s = json_value<std::string>(j, origin + ": field " + field);
   if (s.empty()) fail_field(origin, field, "must not be empty");
   return s;
 }
@@ -197,8 +197,8 @@ ClassRules load_class_rules(const std::filesystem::path& path) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    fail_file(path, std::string("malformed JSON: ") + e.what());
+  } catch (const json::exception& e) {  // syntax, or a number too large for a double
+    fail_file(path, "malformed JSON: " + json_message(e));
   }
   return parse_class_rules(j, path.string());
 }

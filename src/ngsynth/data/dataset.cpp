@@ -3,7 +3,9 @@
 // its structure and checksum before believing any length in it, then copies the samples.
 #include "ngsynth/data/dataset.h"
 
+#include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <string_view>
 
@@ -12,6 +14,7 @@
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/hash.h"
+#include "ngsynth/util/json_fields.h"
 
 namespace ngsynth {
 namespace fs = std::filesystem;
@@ -52,6 +55,11 @@ void check_consistent(const Dataset& d, const fs::path& path) {
     fail_file(path, "cannot save: " + std::to_string(d.samples.size()) + " samples for " +
                         std::to_string(d.entries.size()) + " entries of " +
                         std::to_string(d.event_length));
+  try {
+    check_class_names(d.classes);
+  } catch (const Error& e) {
+    fail_file(path, std::string("cannot save: ") + e.what());
+  }
   for (const auto& e : d.entries)
     if (e.class_index < 0 || e.class_index >= static_cast<int>(d.classes.size()))
       fail_file(path, "cannot save: entry " + e.source + " has class index " +
@@ -66,7 +74,8 @@ std::string header_json(const Dataset& d) {
   json h = {{"sample_rate", d.sample_rate}, {"event_length", d.event_length},
             {"classes", d.classes},         {"entries", entries},
             {"created_by", kCreatedBy}};
-  return h.dump();
+  // Source names are file names, i.e. bytes: invalid UTF-8 is stored as U+FFFD.
+  return h.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 // Bounds-checked little-endian reads over the loaded bytes.
@@ -100,23 +109,56 @@ Split parse_split(const std::string& s, const fs::path& path) {
   fail_file(path, "corrupt header: unknown split '" + s + "'");
 }
 
+template <typename T>
+T field(const json& j, const char* key, const std::string& where) {
+  const auto it = j.find(key);
+  if (it == j.end()) throw Error(where + key + ": missing");
+  return json_value<T>(*it, where + key);
+}
+
 void parse_header(std::string_view text, Dataset& d, const fs::path& path) {
   try {
     const json h = json::parse(text);
-    d.sample_rate = h.at("sample_rate").get<int>();
-    d.event_length = h.at("event_length").get<int64_t>();
-    d.classes = h.at("classes").get<std::vector<std::string>>();
-    for (const auto& e : h.at("entries"))
-      d.entries.push_back({e.at("source").get<std::string>(), e.at("class").get<int>(),
-                           parse_split(e.at("split").get<std::string>(), path)});
+    if (!h.is_object()) throw Error("expected a JSON object");
+    d.sample_rate = field<int>(h, "sample_rate", "");
+    d.event_length = field<int64_t>(h, "event_length", "");
+    d.classes = field<std::vector<std::string>>(h, "classes", "");
+    const auto entries = h.find("entries");
+    if (entries == h.end() || !entries->is_array()) throw Error("entries: missing or not a list");
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      const json& e = (*entries)[i];
+      const std::string where = "entries[" + std::to_string(i) + "].";
+      if (!e.is_object()) throw Error(where + ": expected an object");
+      d.entries.push_back({field<std::string>(e, "source", where), field<int>(e, "class", where),
+                           parse_split(field<std::string>(e, "split", where), path)});
+    }
   } catch (const json::exception& e) {
+    fail_file(path, "corrupt header: " + json_message(e));
+  } catch (const Error& e) {
+    if (std::string_view(e.what()).starts_with(path.string() + ":")) throw;
     fail_file(path, std::string("corrupt header: ") + e.what());
   }
   if (d.sample_rate < 1 || d.event_length < 1)
     fail_file(path, "corrupt header: sample_rate and event_length must be > 0");
+  try {
+    check_class_names(d.classes);
+  } catch (const Error& e) {
+    fail_file(path, std::string("corrupt header: ") + e.what());
+  }
   for (const auto& e : d.entries)
     if (e.class_index < 0 || e.class_index >= static_cast<int>(d.classes.size()))
       fail_file(path, "corrupt header: class index out of range for " + e.source);
+}
+
+// The first non-finite sample, as "event 3 (kick/a.wav) sample 17", or "".
+std::string first_non_finite(const Dataset& d) {
+  const auto bad = std::find_if(d.samples.begin(), d.samples.end(),
+                                [](float v) { return !std::isfinite(v); });
+  if (bad == d.samples.end()) return "";
+  const auto at = static_cast<std::size_t>(bad - d.samples.begin());
+  const std::size_t event = at / static_cast<std::size_t>(d.event_length);
+  return "event " + std::to_string(event) + " (" + d.entries[event].source + ") sample " +
+         std::to_string(at % static_cast<std::size_t>(d.event_length));
 }
 
 // Checks magic, version and the lengths against the file size, then the checksum.
@@ -161,10 +203,22 @@ std::vector<std::size_t> Dataset::indices(Split s) const {
   return out;
 }
 
-void save_dataset(const Dataset& d, const fs::path& path) {
+void check_class_names(const std::vector<std::string>& classes) {
+  for (std::size_t i = 0; i < classes.size(); ++i) {
+    if (classes[i].empty()) throw Error("class " + std::to_string(i) + " has an empty name");
+    for (std::size_t k = 0; k < i; ++k)
+      if (classes[k] == classes[i])
+        throw Error("class name '" + classes[i] + "' is listed twice (classes " +
+                    std::to_string(k) + " and " + std::to_string(i) + ")");
+  }
+}
+
+void write_dataset(const Dataset& d, const fs::path& path, std::ostream& out) {
   check_consistent(d, path);
+  if (const std::string bad = first_non_finite(d); !bad.empty())
+    fail_file(path, "cannot save: " + bad + " is NaN or infinite");
   const std::string header = header_json(d);
-  write_atomically(path, [&](std::ostream& out) {
+  {
     HashingWriter w(out);
     w.bytes(kMagic.data(), kMagic.size());
     w.value<uint32_t>(kDatasetVersion);
@@ -174,7 +228,11 @@ void save_dataset(const Dataset& d, const fs::path& path) {
     w.bytes(d.samples.data(), d.samples.size() * sizeof(float));
     const uint64_t checksum = w.hash();
     out.write(reinterpret_cast<const char*>(&checksum), sizeof checksum);
-  });
+  }
+}
+
+void save_dataset(const Dataset& d, const fs::path& path) {
+  write_atomically(path, [&](std::ostream& out) { write_dataset(d, path, out); });
 }
 
 Dataset load_dataset(const fs::path& path) {
@@ -189,6 +247,8 @@ Dataset load_dataset(const fs::path& path) {
                         std::to_string(d.event_length) + ")");
   d.samples.resize(n);
   std::memcpy(d.samples.data(), samples.data(), samples.size());
+  if (const std::string bad = first_non_finite(d); !bad.empty())
+    fail_file(path, "corrupt dataset file: " + bad + " is NaN or infinite");
   return d;
 }
 

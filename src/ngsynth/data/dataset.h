@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -41,9 +42,16 @@ struct Dataset {
   std::vector<std::size_t> indices(Split s) const;  // entries of one split, in order
 };
 
-// Writes atomically (temporary name, then rename).
+// Throws Error for an empty class name or one listed twice.
+void check_class_names(const std::vector<std::string>& classes);
+
+// Writes atomically (temporary name, then rename). Throws Error naming the path for an
+// inconsistent dataset: sizes, class indices, class names, a NaN or infinite sample.
 void save_dataset(const Dataset& d, const std::filesystem::path& path);
-// Throws Error naming the path for a missing, truncated, corrupt or foreign file.
+// The file's bytes to a stream, with the same checks (errors name `path`).
+void write_dataset(const Dataset& d, const std::filesystem::path& path, std::ostream& out);
+// Throws Error naming the path for a missing, truncated, corrupt or foreign file, empty or
+// duplicate class names, and NaN or infinite samples (naming the event and its source).
 Dataset load_dataset(const std::filesystem::path& path);
 
 // The manifest written beside a dataset: "corpus.ngd" -> "corpus.manifest.json".

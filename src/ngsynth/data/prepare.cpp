@@ -274,6 +274,7 @@ PrepareResult prepare_dataset(const std::vector<fs::path>& sources, const Prepar
     ManifestEntry m{item.file.relative, item.root, "", "", false, "",
                     item.file.path.string(), item.file.instrument};
     m.class_name = resolve_class(item, rules, m.reason);
+    if (m.reason.empty()) m.reason = item.file.rejected;
     std::vector<float> event;
     if (m.reason.empty()) event = load_event(item.file.path, options, m.reason);
     m.accepted = m.reason.empty();
@@ -291,7 +292,6 @@ PrepareResult prepare_dataset(const std::vector<fs::path>& sources, const Prepar
 }
 
 void write_prepared(const PrepareResult& result, const fs::path& dataset_path) {
-  save_dataset(result.dataset, dataset_path);
   const ojson manifest = {{"dataset", dataset_path.filename().string()},
                           {"created_by", kCreatedBy},
                           {"sources", result.sources},
@@ -299,7 +299,11 @@ void write_prepared(const PrepareResult& result, const fs::path& dataset_path) {
                           {"classes", result.dataset.classes},
                           {"summary", summary_json(result)},
                           {"files", files_json(result.manifest)}};
-  write_file_atomically(manifest_path(dataset_path), manifest.dump(2) + "\n");
+  // File and instrument names are bytes; invalid UTF-8 becomes U+FFFD in the manifest.
+  const std::string text = manifest.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
+  // Both files or neither: a dataset is never left without its manifest.
+  write_atomically({{dataset_path, [&](std::ostream& out) { write_dataset(result.dataset, dataset_path, out); }},
+                    {manifest_path(dataset_path), [&](std::ostream& out) { out << text; }}});
 }
 
 }  // namespace ngsynth

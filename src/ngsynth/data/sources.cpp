@@ -64,6 +64,39 @@ std::string kit_relative(const fs::path& sample, const fs::path& kit_folder) {
   return rel.generic_string();
 }
 
+bool inside(const fs::path& p, const fs::path& folder) {
+  const fs::path rel = p.lexically_relative(folder);
+  return !rel.empty() && *rel.begin() != ".." && !rel.is_absolute();
+}
+
+// The file name as the kit wrote it: relative names were joined to the kit folder.
+fs::path as_written(const fs::path& sample, const fs::path& kit_folder) {
+  auto s = sample.begin();
+  for (auto f = kit_folder.begin(); f != kit_folder.end(); ++f, ++s)
+    if (f->empty()) continue;  // a trailing '/'
+    else if (s == sample.end() || *s != *f) return sample;
+  fs::path rest;
+  for (; s != sample.end(); ++s) rest /= *s;
+  return rest;
+}
+
+// Why a kit's sample must not be read, or "" when it lies inside the kit folder (by name
+// and, once links are resolved, on disk).
+std::string outside_kit(const fs::path& sample, const fs::path& kit_folder) {
+  const fs::path folder = kit_folder.lexically_normal();
+  const std::string name = as_written(sample, kit_folder).string();
+  if (!inside(sample.lexically_normal(), folder))
+    return "outside: kit file name '" + name +
+           "' leaves the kit folder; only files inside it are read";
+  std::error_code ec, folder_ec;
+  const fs::path real = fs::weakly_canonical(sample, ec);
+  const fs::path real_folder = fs::weakly_canonical(folder, folder_ec);
+  if (!ec && !folder_ec && !inside(real, real_folder))
+    return "outside: kit file '" + name + "' is a link to " + real.string() +
+           ", outside the kit folder; only files inside it are read";
+  return "";
+}
+
 void add_kit(const fs::path& kit_folder, std::vector<SourceFile>& out) {
   const HydrogenKit kit = load_hydrogen_kit(kit_folder);
   const std::string prefix = folder_name(kit_folder) + "/";
@@ -71,7 +104,8 @@ void add_kit(const fs::path& kit_folder, std::vector<SourceFile>& out) {
   for (const auto& instrument : kit.instruments)
     for (const auto& sample : instrument.samples)
       if (seen.insert(sample.lexically_normal()).second)
-        out.push_back({sample, prefix + kit_relative(sample, kit_folder), "", instrument.name});
+        out.push_back({sample, prefix + kit_relative(sample, kit_folder), "", instrument.name,
+                       outside_kit(sample, kit_folder)});
 }
 
 // Sound files below a class folder, sorted by their relative path.
@@ -87,7 +121,7 @@ void add_class(const fs::path& root, const fs::path& class_folder, std::vector<S
       continue;
     }
     if (it->is_regular_file(type_ec) && has_audio_extension(it->path()))
-      found.push_back({it->path(), it->path().lexically_relative(root).generic_string(), name, ""});
+      found.push_back({it->path(), it->path().lexically_relative(root).generic_string(), name, "", ""});
   }
   if (ec) fail_file(class_folder, "cannot list folder: " + ec.message());
   std::sort(found.begin(), found.end(),
@@ -113,7 +147,7 @@ Source scan_class_folders(const fs::path& root, const std::vector<fs::path>& ent
   std::error_code ec;
   for (const auto& e : entries)
     if (fs::is_regular_file(e, ec) && has_audio_extension(e))
-      s.files.push_back({e, e.filename().generic_string(), "", ""});
+      s.files.push_back({e, e.filename().generic_string(), "", "", ""});
   return s;
 }
 

@@ -5,6 +5,9 @@
 //     skipped), e.g. /usr/share/hydrogen/data/drumkits;
 //   - class folders: each subfolder is a class; sound files (wav, flac, aif, aiff, ogg)
 //     are found recursively below it.
+// A kit reads only files inside its own folder: a file name that is absolute, climbs out
+// with "..", or resolves outside through a symbolic link is listed with `rejected` set
+// (a downloaded kit must not make ngsynth read /dev/urandom or the user's files).
 // Each file carries its path relative to the source root ("Kit/file.flac" for kits, both
 // for one kit and a folder of kits; "class/sub/file.wav" for class folders). That string
 // seeds the train/test split, so the split does not depend on where the library lives.
@@ -24,6 +27,7 @@ struct SourceFile {
   std::string relative;        // '/'-separated path relative to the source root
   std::string folder_class;    // class folders: the class; empty for kits and loose files
   std::string instrument;      // kits: the first instrument that references the file
+  std::string rejected;        // why the file must not be read ("outside: ..."), else empty
 };
 
 struct Source {

@@ -10,6 +10,7 @@
 
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/json_fields.h"
 
 namespace ngsynth::live {
 using nlohmann::json;
@@ -32,26 +33,9 @@ std::string track_label(std::size_t i, const std::string& class_name) {
   return s;
 }
 
-void check_keys(const json& j, std::initializer_list<const char*> keys, const std::string& where) {
-  for (auto it = j.begin(); it != j.end(); ++it)
-    if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return it.key() == k; })) {
-      std::string list;
-      for (const char* k : keys) list += std::string(list.empty() ? "" : ", ") + k;
-      throw Error(where + ": unknown key '" + it.key() + "' (expected " + list + ")");
-    }
-}
+double get_number(const json& v, const std::string& where) { return json_value<double>(v, where); }
 
-double get_number(const json& v, const std::string& where) {
-  if (!v.is_number()) throw Error(where + ": expected a number, got " + v.dump());
-  return v.get<double>();
-}
-
-int64_t get_integer(const json& v, const std::string& where) {
-  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-    throw Error(where + ": " + v.dump() + " is too large");
-  if (!v.is_number_integer()) throw Error(where + ": expected an integer, got " + v.dump());
-  return v.get<int64_t>();
-}
+int64_t get_integer(const json& v, const std::string& where) { return json_value<int64_t>(v, where); }
 
 std::vector<float> parse_steps(const json& v, const std::string& where) {
   std::vector<float> out;
@@ -73,7 +57,7 @@ std::vector<float> parse_steps(const json& v, const std::string& where) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     const json& e = v[i];
     if (e.is_boolean()) out.push_back(e.get<bool>() ? 1.0f : 0.0f);
-    else if (e.is_number()) out.push_back(e.get<float>());
+    else if (e.is_number()) out.push_back(json_value<float>(e, where + "[" + std::to_string(i) + "]"));
     else
       throw Error(where + "[" + std::to_string(i) + "]: expected a velocity 0..1 or true/false, got " +
                   e.dump());
@@ -148,7 +132,7 @@ void to_json(json& j, const Pattern& p) {
 
 void from_json(const json& j, Pattern& p) {
   if (!j.is_object()) throw Error("pattern: expected a JSON object");
-  check_keys(j, {"tempo", "swing", "steps", "loops", "tracks"}, "pattern");
+  check_known_keys(j, {"tempo", "swing", "steps", "loops", "tracks"}, "pattern");
   Pattern out;
   if (auto it = j.find("tempo"); it != j.end()) out.tempo = get_number(*it, "pattern tempo");
   if (auto it = j.find("swing"); it != j.end()) out.swing = get_number(*it, "pattern swing");
@@ -174,14 +158,12 @@ void from_json(const json& j, Pattern& p) {
         else throw Error(track_label(i, "") + ": class: expected a class name or index, got " + c->dump());
       }
       const std::string where = track_label(i, t.class_name);
-      check_keys(tj, {"class", "steps", "seed", "temperature", "gain"}, where);
+      check_known_keys(tj, {"class", "steps", "seed", "temperature", "gain"}, where);
       if (t.class_name.empty()) throw Error(where + ": class is missing or empty");
       if (auto s = tj.find("steps"); s != tj.end()) t.steps = parse_steps(*s, where + ": steps");
       else t.steps.assign(static_cast<std::size_t>(out.steps), 0.0f);
       if (auto s = tj.find("seed"); s != tj.end()) {
-        if (!s->is_number_integer() || (s->is_number_integer() && !s->is_number_unsigned() && s->get<int64_t>() < 0))
-          throw Error(where + ": seed: expected a non-negative integer, got " + s->dump());
-        t.seed = s->get<uint64_t>();
+        t.seed = json_value<uint64_t>(*s, where + ": seed");
       }
       if (auto s = tj.find("temperature"); s != tj.end())
         t.temperature = static_cast<float>(get_number(*s, where + ": temperature"));
@@ -198,8 +180,8 @@ Pattern read_pattern(const std::filesystem::path& path) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    fail_file(path, std::string("invalid JSON: ") + e.what());
+  } catch (const json::exception& e) {
+    fail_file(path, "invalid JSON: " + json_message(e));
   }
   try {
     return j.get<Pattern>();

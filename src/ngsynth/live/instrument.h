@@ -3,13 +3,26 @@
 // tests use deterministic fakes.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "ngsynth/live/engine.h"
+#include "ngsynth/model/latent_map.h"
+#include "ngsynth/util/error.h"
 
 namespace ngsynth::live {
+
+// What a model makes of a sound (the web page's drop zone).
+struct SoundAnalysis {
+  int class_index = 0;                          // the class used: the one asked, or the closest
+  std::vector<float> resynthesis;               // the sound in the model's style, same length
+  std::vector<std::array<float, 2>> map_points; // every grain's latent on the latent map
+  int loudest = 0;                              // index of the loudest grain in map_points
+  std::vector<std::vector<float>> variations;   // events drawn near the sound's event embedding
+};
 
 // What live front-ends ask of a trained model. Implemented over LibTorch elsewhere, by fakes
 // in tests. Called from control or worker threads, never from the audio thread; an
@@ -32,8 +45,20 @@ class Instrument {
   // Continuous streams (an XY pad played live): frames per stream chunk, 0 when the
   // instrument has none; and the engine's stream renderer for up to max_streams streams,
   // whose params are a latent-map point (x, y) and whose tag is the class.
+  // Each call returns a renderer with its own stream state (the engine's and a web
+  // page's streams do not disturb each other).
   virtual int stream_chunk_frames() const { return 0; }
   virtual StreamRenderer stream_renderer(int max_streams) { return {}; }
+
+  // The latent map whose (x, y) points streams and xy_event play; nullptr when none.
+  virtual const LatentMap* latent_map() const { return nullptr; }
+  // Analyses a sound at sample_rate(): resynthesis with class_index (-1: the closest
+  // class), where its grains lie on the map, and `variations` events whose embeddings are
+  // the sound's plus N(0, spread^2) noise (seeded). Error when the instrument cannot.
+  virtual SoundAnalysis analyse_sound(std::span<const float> audio, int class_index,
+                                      int variations, float spread, uint64_t seed) {
+    throw Error("this instrument cannot analyse sounds");
+  }
 };
 
 }  // namespace ngsynth::live

@@ -86,21 +86,30 @@ const char* type_name(char t) {
   }
 }
 
+// liblo's arguments sit at 4-byte offsets in the packet, so an 8-byte member of lo_arg
+// may be misaligned: every value is copied out byte-wise (found by fuzz/fuzz_osc, UBSan).
+template <typename T>
+T arg_value(const lo_arg* a) {
+  T v;
+  std::memcpy(&v, a, sizeof v);
+  return v;
+}
+
 std::optional<double> as_number(char t, lo_arg* a) {
   switch (t) {
-    case 'i': return static_cast<double>(a->i);
-    case 'h': return static_cast<double>(a->h);
-    case 'f': return static_cast<double>(a->f);
-    case 'd': return a->d;
+    case 'i': return static_cast<double>(arg_value<int32_t>(a));
+    case 'h': return static_cast<double>(arg_value<int64_t>(a));
+    case 'f': return static_cast<double>(arg_value<float>(a));
+    case 'd': return arg_value<double>(a);
     default: return std::nullopt;
   }
 }
 
 std::optional<int64_t> as_integer(char t, lo_arg* a) {
-  if (t == 'i') return a->i;
-  if (t == 'h') return a->h;
+  if (t == 'i') return arg_value<int32_t>(a);
+  if (t == 'h') return arg_value<int64_t>(a);
   if (t == 'f' || t == 'd') {
-    const double v = t == 'f' ? a->f : a->d;
+    const double v = t == 'f' ? arg_value<float>(a) : arg_value<double>(a);
     if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.0e15) return static_cast<int64_t>(v);
   }
   return std::nullopt;
@@ -294,13 +303,15 @@ const std::vector<Route>& routes() {
            const PlayedClip p = c.p.morph(a, b, static_cast<float>(v[2].f), seed_arg(v[3]));
            r.s(class_name(c.p, a)).s(class_name(c.p, b)).f(v[2].f).i(p.frames);
          }},
-        {{"/write", "<track:s|i> <path:s>", "/ok write <track> <path> <frames>",
-          "Write the track's current buffer as a 32-bit float WAV file (path on the server).",
-          "oscsend 127.0.0.1 9000 /write ss kick /tmp/kick.wav"},
+        {{"/write", "<track:s|i> <name:s>", "/ok write <track> <path> <frames>",
+          "Write the track's current buffer as a 32-bit float WAV file named relative to the "
+          "server's write folder (--write-dir); never outside it, never over a file the "
+          "server did not write. The reply gives the full path.",
+          "oscsend 127.0.0.1 9000 /write ss kick kick.wav"},
          [](Context& c, const std::vector<Value>& v, Reply& r) {
            const int k = c.p.resolve_class(v[0].s);
-           const int64_t n = c.p.write_track(k, v[1].s);
-           r.s(class_name(c.p, k)).s(v[1].s).i(n);
+           const Performer::Written w = c.p.write_track(k, v[1].s);
+           r.s(class_name(c.p, k)).s(w.path.string()).i(w.frames);
          }},
         {{"/play", "", "/ok play <tempo:f>", "Start the drum machine (no-op when playing).",
           "oscsend 127.0.0.1 9000 /play"},
@@ -524,9 +535,9 @@ void OscServer::Impl::handle_message(char* data, std::size_t n) {
     bool ok = true;
     if (p.kind == 's') {
       ok = t == 's' || t == 'S';
-      if (ok) v.s = &argv[k]->s;
+      if (ok) v.s = reinterpret_cast<const char*>(argv[k]);
     } else if (p.kind == 'c') {
-      if (t == 's' || t == 'S') v.s = &argv[k]->s;
+      if (t == 's' || t == 'S') v.s = reinterpret_cast<const char*>(argv[k]);
       else if (auto i = as_integer(t, argv[k])) v.s = std::to_string(*i);
       else ok = false;
     } else if (p.kind == 'i') {

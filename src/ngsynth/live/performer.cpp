@@ -18,7 +18,8 @@ std::string num(double v) {
 }  // namespace
 
 Performer::Performer(Instrument& instrument, const Pattern& pattern, PerformerOptions options)
-    : instrument_(instrument), options_(std::move(options)), seed_counter_(options_.first_seed) {
+    : instrument_(instrument), options_(std::move(options)), seed_counter_(options_.first_seed),
+      write_folder_(options_.write_dir) {
   const double rate = instrument.sample_rate();
   if (!std::isfinite(options_.max_clip_seconds) || options_.max_clip_seconds <= 0 ||
       options_.max_clip_seconds > 60)
@@ -181,12 +182,12 @@ PlayedClip Performer::morph(int class_a, int class_b, float t, std::optional<uin
   return play_clip(class_a, s, instrument_.morph_event(class_a, class_b, t, s));
 }
 
-int64_t Performer::write_track(int track, const std::filesystem::path& path) {
-  if (path.empty()) throw Error("empty path");
+Performer::Written Performer::write_track(int track, const std::string& name) {
   const std::vector<float> b = drums_->buffer(track);
   if (b.empty()) throw Error("track " + classes()[static_cast<std::size_t>(track)] + " has an empty buffer");
-  write_wav(path, b, sample_rate(), "float");
-  return static_cast<int64_t>(b.size());
+  const auto path = write_folder_.write(
+      name, [&](const std::filesystem::path& p) { write_wav(p, b, sample_rate(), "float"); });
+  return {path, static_cast<int64_t>(b.size())};
 }
 
 }  // namespace ngsynth::live

@@ -26,6 +26,7 @@
 #include "ngsynth/live/drum_machine.h"
 #include "ngsynth/live/engine.h"
 #include "ngsynth/live/instrument.h"
+#include "ngsynth/util/write_folder.h"
 
 namespace ngsynth::live {
 
@@ -44,6 +45,8 @@ struct PerformerOptions {
   double path_seconds = 2.0;       // /sample_path length when none is given
   double xy_seconds = 0.0;         // length of an /xy event; 0 = the instrument's event length
   uint64_t first_seed = 1;         // seeds not given by the caller count up from here
+  std::filesystem::path write_dir; // the only folder write_track writes into; empty = a
+                                   // fresh temporary folder (see util/write_folder.h)
 };
 
 // What a played clip or note was.
@@ -94,9 +97,15 @@ class Performer {
   int stream(float x, float y);
   // Fades the stream out; false when none was running.
   bool stream_stop();
-  // Writes the track's current buffer as a WAV file (32-bit float, atomically); returns
-  // its frames.
-  int64_t write_track(int track, const std::filesystem::path& path);
+  // Writes the track's current buffer as a WAV file (32-bit float, atomically) named `name`
+  // inside write_dir (never outside it, never over a file it did not write); returns the
+  // file's path and frames.
+  struct Written {
+    std::filesystem::path path;
+    int64_t frames = 0;
+  };
+  Written write_track(int track, const std::string& name);
+  std::filesystem::path write_dir() const { return write_folder_.path(); }
 
   uint64_t next_seed() { return seed_counter_.fetch_add(1); }
   int64_t xy_frames() const;
@@ -115,6 +124,7 @@ class Performer {
   std::unique_ptr<DrumMachine> drums_;
   std::atomic<int> current_class_{0};
   std::atomic<uint64_t> seed_counter_;
+  WriteFolder write_folder_;  // after options_, from which it is made
   mutable std::mutex clip_mu_;
   std::map<uint64_t, std::vector<float>> clips_;
   uint64_t next_clip_ = 0;

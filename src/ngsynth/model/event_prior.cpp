@@ -31,6 +31,13 @@ PriorKind parse_prior(const std::string& name) {
   throw Error("unknown event prior '" + name + "' (valid: standard, gaussian, mixture)");
 }
 
+void EventPrior::select(PriorKind k) {
+  if (k != PriorKind::standard && empty())
+    throw Error("the model has no class priors: export it again with this version of ngsynth "
+                "(`ngsynth export RUN -o MODEL.ngs`)");
+  kind = k;
+}
+
 std::vector<double> standard_normals(uint64_t seed, std::size_t n) {
   std::vector<double> out(n);
   constexpr double kTwoPi = 6.283185307179586;

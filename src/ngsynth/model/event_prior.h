@@ -41,6 +41,8 @@ struct EventPrior {
   std::vector<std::vector<double>> class_mean, class_chol;
 
   bool empty() const { return label.empty(); }
+  // Makes `k` the default; Error when k needs the class posteriors and there are none.
+  void select(PriorKind k);
   std::size_t events_of(int c) const;
   // Computes the per-class Gaussians; Error on inconsistent sizes or values.
   void finish();

@@ -12,6 +12,7 @@
 
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/hash.h"
+#include "ngsynth/util/json_fields.h"
 
 namespace ngsynth {
 using nlohmann::json;
@@ -136,12 +137,7 @@ std::vector<float> read_floats(const json& j, const char* field, std::size_t siz
                          std::to_string(it->size()));
   std::vector<float> out;
   out.reserve(size);
-  for (const auto& v : *it) {
-    if (!v.is_number()) bad_field(field, "'" + v.dump() + "' is not a number");
-    const float f = v.get<float>();
-    if (!std::isfinite(f)) bad_field(field, "'" + v.dump() + "' is not a finite number");
-    out.push_back(f);
-  }
+  for (const auto& v : *it) out.push_back(json_value<float>(v, std::string("latent map field '") + field + "'"));
   return out;
 }
 
@@ -304,10 +300,9 @@ void from_json(const json& j, LatentMap& m) {
   if (!j.is_object()) throw Error("latent map: expected a JSON object");
   const auto z = j.find("z_dim");
   if (z == j.end()) bad_field("z_dim", "missing");
-  if (!z->is_number_integer() || z->get<long long>() < 2 || z->get<long long>() > 1000000)
-    bad_field("z_dim", "'" + z->dump() + "' is not an integer >= 2");
   LatentMap out;
-  out.z_dim = z->get<int>();
+  out.z_dim = json_value<int>(*z, "latent map field 'z_dim'");
+  if (out.z_dim < 2 || out.z_dim > 1000000) bad_field("z_dim", std::to_string(out.z_dim) + " is not in 2..1000000");
   const std::size_t d = static_cast<std::size_t>(out.z_dim);
   out.mean = read_floats(j, "mean", d);
   out.stddev = read_floats(j, "stddev", d);

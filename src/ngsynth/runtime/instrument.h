@@ -32,6 +32,7 @@ class Instrument : public live::Instrument {
   // stream's chunk 0 with the seed mix_seed(tag, start_frame). Chunks are one hop.
   live::StreamRenderer stream_renderer(int max_streams) override;
   int stream_chunk_frames() const override { return model_->grain().hop; }
+  const LatentMap* latent_map() const override { return &model_->map(); }
 
  private:
   struct Slot {

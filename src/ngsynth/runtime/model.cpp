@@ -79,7 +79,8 @@ std::vector<float> Model::render_event(const std::vector<float>& embedding,
   return render(z, classes, seed, grain_.event_length());
 }
 
-std::shared_ptr<const Model> load_model(const std::filesystem::path& path, Precision precision) {
+std::shared_ptr<const Model> load_model(const std::filesystem::path& path, Precision precision,
+                                        std::optional<PriorKind> prior_kind) {
   const Container c = read_container(path, kModelMagic, kModelFormatVersion, "model file", 1);
   try {
     const nlohmann::json& h = c.header;
@@ -101,6 +102,7 @@ std::shared_ptr<const Model> load_model(const std::filesystem::path& path, Preci
       if (c.blobs.size() < 5) fail_file(path, "event prior is missing");
       set_prior_bytes(prior, c.blobs[3], h.at("event_prior").at("events").get<std::size_t>());
     }
+    if (prior_kind) prior.select(*prior_kind);
     return std::make_shared<const Model>(h.at("options").get<GrainOptions>(),
                                          h.at("classes").get<std::vector<std::string>>(), event,
                                          std::move(map), parse_tensor_set(c.blobs[blob]), precision,

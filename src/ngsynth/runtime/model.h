@@ -78,7 +78,9 @@ class NoRuntimeWeights : public Error {
 
 // Reads a model file without LibTorch. A file without runtime weights (format version 1)
 // is a NoRuntimeWeights error, malformed ones an Error; both one line naming the file.
+// `prior` replaces the file's default event prior (EventPrior::select).
 std::shared_ptr<const Model> load_model(const std::filesystem::path& path,
-                                        Precision precision = Precision::single);
+                                        Precision precision = Precision::single,
+                                        std::optional<PriorKind> prior = {});
 
 }  // namespace ngsynth::rt

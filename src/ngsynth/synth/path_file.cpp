@@ -13,6 +13,7 @@
 
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/json_fields.h"
 
 namespace ngsynth {
 using nlohmann::json;
@@ -36,6 +37,10 @@ void check_z_dim(int z_dim) {
 
 std::string expected_counts(int z_dim) {
   return z_dim == 2 ? "2" : "2 or " + std::to_string(z_dim);
+}
+
+std::string too_many_points() {
+  return "more than " + std::to_string(kMaxPathPoints) + " keyframes";
 }
 
 bool size_ok(std::size_t n, int z_dim) { return n == 2 || n == static_cast<std::size_t>(z_dim); }
@@ -216,6 +221,7 @@ PathFile parse_path_csv(const std::string& text_in, int z_dim, const std::string
       fail_at(origin, line_no,
               "expected " + expected_counts(z_dim) + " numbers, found " +
                   std::to_string(point.size()));
+    if (out.points.size() == kMaxPathPoints) fail_at(origin, line_no, too_many_points());
     out.points.push_back(std::move(point));
     out.lines.push_back(line_no);
   }
@@ -232,6 +238,8 @@ PathFile parse_path_json(const std::string& text_in, int z_dim, const std::strin
   } catch (const json::parse_error& e) {
     fail_at(origin, line_of(text, e.byte == 0 ? 0 : e.byte - 1),
             syntax_error(e.what()));
+  } catch (const json::exception& e) {  // a number too large for a double, ...
+    throw Error(origin + ": " + json_message(e));
   }
   const JsonLines lines = scan_json_lines(text);
   const json* list = &j;
@@ -243,6 +251,7 @@ PathFile parse_path_json(const std::string& text_in, int z_dim, const std::strin
   } else if (!j.is_array()) {
     fail_at(origin, lines.top, "expected a list of points or {\"points\": [...]}");
   }
+  if (list->size() > kMaxPathPoints) fail_at(origin, lines.top, too_many_points());
   PathFile out;
   for (std::size_t k = 0; k < list->size(); ++k) {
     const json& p = (*list)[k];
@@ -256,11 +265,11 @@ PathFile parse_path_json(const std::string& text_in, int z_dim, const std::strin
     std::vector<float> point;
     for (std::size_t e = 0; e < p.size(); ++e) {
       const std::string element = name + ": element " + std::to_string(e + 1);
-      if (!p[e].is_number()) fail_at(origin, line, element + " is not a number");
-      const float v = p[e].get<float>();
-      if (!std::isfinite(v))
-        fail_at(origin, line, element + " (" + p[e].dump() + ") is out of range for a float");
-      point.push_back(v);
+      try {
+        point.push_back(json_value<float>(p[e], element));
+      } catch (const Error& err) {
+        fail_at(origin, line, err.what());
+      }
     }
     out.points.push_back(std::move(point));
     out.lines.push_back(line);
@@ -270,6 +279,11 @@ PathFile parse_path_json(const std::string& text_in, int z_dim, const std::strin
 }
 
 PathFile read_path_file(const std::filesystem::path& path, int z_dim) {
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxPathFileBytes)
+    fail_file(path, std::to_string(size) + " bytes, more than the limit of " +
+                        std::to_string(kMaxPathFileBytes) + " for a path file");
   const std::string text = read_file(path);
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(),

@@ -9,11 +9,17 @@
 // Every error names the place: "ORIGIN:LINE: what", LINE 1-based.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 namespace ngsynth {
+
+// The most keyframes a file may hold (at one grain hop each, 26 minutes of audio at the
+// fast preset), and the largest file read; more is an error, not minutes of work.
+inline constexpr std::size_t kMaxPathPoints = 100000;
+inline constexpr std::uintmax_t kMaxPathFileBytes = 64u << 20;
 
 struct PathFile {
   std::vector<std::vector<float>> points;  // each of 2 or z_dim finite numbers
@@ -21,8 +27,8 @@ struct PathFile {
 };
 
 // Format by extension: .json, or .csv / .txt; any other extension is sniffed (first
-// non-blank character '[' or '{' = JSON, else CSV). Missing or unreadable file: Error
-// "PATH: ...".
+// non-blank character '[' or '{' = JSON, else CSV). Missing, unreadable or oversized
+// file: Error "PATH: ...".
 PathFile read_path_file(const std::filesystem::path& path, int z_dim);
 // `origin` names the text in error messages (usually the file's path).
 PathFile parse_path_csv(const std::string& text, int z_dim, const std::string& origin);

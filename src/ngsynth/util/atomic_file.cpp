@@ -28,31 +28,88 @@ void fsync_path(const fs::path& path) {
   }
 }
 
-}  // namespace
-
-void write_atomically(const fs::path& path, const std::function<void(std::ostream&)>& write) {
+void check_destination(const fs::path& path) {
   if (path.empty()) throw Error("empty output path");
   const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   if (!fs::is_directory(parent)) fail_file(path, "folder " + parent.string() + " does not exist");
   if (fs::is_directory(path)) fail_file(path, "is a folder, expected a file name");
+}
+
+// Writes and fsyncs `tmp`; errors name `path`. The caller removes `tmp` on failure.
+void write_temporary(const fs::path& path, const fs::path& tmp,
+                     const std::function<void(std::ostream&)>& write) {
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) fail_file(path, std::string("cannot write: ") + std::strerror(errno));
+    write(out);
+    out.flush();
+    if (!out) fail_file(path, "write failed (disk full?)");
+  }
+  fsync_path(tmp);
+}
+
+void remove_quietly(const fs::path& p) {
+  std::error_code ignored;
+  fs::remove(p, ignored);
+}
+
+}  // namespace
+
+void write_atomically(const fs::path& path, const std::function<void(std::ostream&)>& write) {
+  check_destination(path);
   const fs::path tmp = temporary_name(path);
   try {
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) fail_file(path, std::string("cannot write: ") + std::strerror(errno));
-      write(out);
-      out.flush();
-      if (!out) fail_file(path, "write failed (disk full?)");
-    }
-    fsync_path(tmp);
+    write_temporary(path, tmp, write);
     std::error_code ec;
     fs::rename(tmp, path, ec);
     if (ec) fail_file(path, "cannot rename temporary file: " + ec.message());
   } catch (...) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
+    remove_quietly(tmp);
     throw;
   }
+}
+
+void write_atomically(const std::vector<AtomicOutput>& outputs) {
+  for (const auto& o : outputs) check_destination(o.path);
+  std::vector<fs::path> tmps, backups;
+  for (const auto& o : outputs) {
+    tmps.push_back(temporary_name(o.path));
+    backups.push_back(o.path.string() + ".old." + std::to_string(::getpid()));
+  }
+  const auto cleanup = [&] {
+    for (const auto& t : tmps) remove_quietly(t);
+    for (const auto& b : backups) remove_quietly(b);
+  };
+  std::size_t renamed = 0;
+  try {
+    for (std::size_t i = 0; i < outputs.size(); ++i)
+      write_temporary(outputs[i].path, tmps[i], outputs[i].write);
+    // A second name for each file about to be replaced, to put it back if need be.
+    std::vector<bool> had(outputs.size(), false);
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+      std::error_code ec;
+      if (!fs::exists(outputs[i].path, ec)) continue;
+      fs::create_hard_link(outputs[i].path, backups[i], ec);
+      if (ec) fs::copy_file(outputs[i].path, backups[i], ec);
+      if (ec) fail_file(outputs[i].path, "cannot keep a copy while replacing: " + ec.message());
+      had[i] = true;
+    }
+    for (; renamed < outputs.size(); ++renamed) {
+      std::error_code ec;
+      fs::rename(tmps[renamed], outputs[renamed].path, ec);
+      if (!ec) continue;
+      for (std::size_t j = 0; j < renamed; ++j) {  // undo the ones done
+        std::error_code undo;
+        if (had[j]) fs::rename(backups[j], outputs[j].path, undo);
+        else fs::remove(outputs[j].path, undo);
+      }
+      fail_file(outputs[renamed].path, "cannot rename temporary file: " + ec.message());
+    }
+  } catch (...) {
+    cleanup();
+    throw;
+  }
+  cleanup();
 }
 
 void write_file_atomically(const fs::path& path, const std::string& bytes) {
@@ -61,7 +118,9 @@ void write_file_atomically(const fs::path& path, const std::string& bytes) {
 
 std::string read_file(const fs::path& path) {
   if (!fs::exists(path)) fail_file(path, "no such file");
-  if (fs::is_directory(path)) fail_file(path, "is a folder, expected a file");
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) fail_file(path, "is a folder, expected a file");
+  if (!fs::is_regular_file(path, ec)) fail_file(path, "is not a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail_file(path, std::string("cannot read: ") + std::strerror(errno));
   std::ostringstream buffer;

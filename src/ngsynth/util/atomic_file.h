@@ -7,6 +7,7 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace ngsynth {
 
@@ -16,10 +17,23 @@ namespace ngsynth {
 void write_atomically(const std::filesystem::path& path,
                       const std::function<void(std::ostream&)>& write);
 
+// One file of a set written together.
+struct AtomicOutput {
+  std::filesystem::path path;
+  std::function<void(std::ostream&)> write;
+};
+
+// Writes files that belong together (a dataset and its manifest): every one to a temporary
+// name first, and only once all are complete are they renamed into place; should a rename
+// fail, the files already replaced are put back. So either every destination holds its new
+// content, or each is left as it was (absent ones stay absent).
+void write_atomically(const std::vector<AtomicOutput>& outputs);
+
 // Convenience for text and small binary payloads.
 void write_file_atomically(const std::filesystem::path& path, const std::string& bytes);
 
-// Reads a whole file; throws Error("PATH: cannot read ...") on failure.
+// Reads a whole regular file; throws Error("PATH: ...") when it is missing, not a regular
+// file (a FIFO would block, a device never end), or cannot be read.
 std::string read_file(const std::filesystem::path& path);
 
 }  // namespace ngsynth
