@@ -5,7 +5,8 @@
 # figures), then the event VAE on its latents (EVENT_MINUTES, default 5), exports the
 # model, resynthesises a few test-split sounds, samples new hits of every class, draws
 # the latent map, renders the default drum pattern and evaluates the test split.
-# Everything lands in ./out (OUT=... to change). Re-running resumes the training.
+# Everything lands in ./out (OUT=... to change). Re-running resumes the training; the event
+# level is trained afresh whenever the grain level it was trained on has changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -23,10 +24,22 @@ else
   $ng train --data "$out/drums.ngd" -o "$out/run" --preset fast --max-minutes "$minutes"
 fi
 $ng export "$out/run" -o "$out/grain.ngs"
+# The event level is trained on one grain level: when the grain level has changed (trained
+# further), the event run is set aside and trained afresh on the new one; `train --resume
+# --model` refuses to pair them wrongly in any case.
+grain_sum=$(sha256sum "$out/grain.ngs" | cut -d' ' -f1)
+if [ -f "$out/event-run/checkpoint.ngc" ] &&
+   [ "$(cat "$out/event-run/grain.sha256" 2>/dev/null)" != "$grain_sum" ]; then
+  kept="$out/event-run.$(date +%Y%m%d-%H%M%S)"
+  mv "$out/event-run" "$kept"
+  echo "the grain level changed: the event level trains afresh on it (the old run: $kept)"
+fi
 if [ -f "$out/event-run/checkpoint.ngc" ]; then
-  $ng train --stage temporal --data "$out/drums.ngd" -o "$out/event-run" --resume \
-    --max-minutes "$event_minutes"
+  $ng train --stage temporal --model "$out/grain.ngs" --data "$out/drums.ngd" \
+    -o "$out/event-run" --resume --max-minutes "$event_minutes"
 else
+  mkdir -p "$out/event-run"
+  echo "$grain_sum" > "$out/event-run/grain.sha256"
   $ng train --stage temporal --model "$out/grain.ngs" --data "$out/drums.ngd" \
     -o "$out/event-run" --max-minutes "$event_minutes"
 fi

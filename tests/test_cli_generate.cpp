@@ -8,6 +8,7 @@
 #include "ngsynth/audio/audio_file.h"
 #include "ngsynth/eval/png_image.h"
 #include "ngsynth/model/model_file.h"
+#include "ngsynth/train/checkpoint.h"
 #include "ngsynth/util/atomic_file.h"
 #include "test_support.h"
 #include "child_process.h"
@@ -73,6 +74,28 @@ TEST_F(CliGenerateTest, EvalReportsClassFidelityOfSamples) {
   expect_cli_error("eval --model " + q(model()) + " --data " + q(out("he.ngd")) +
                        " --classifier " + q(out("he.ngd")),
                    "he.ngd");
+}
+
+// The grain level trained further must not be paired with an event level trained on the
+// old one: resuming the event run on the new grain model is refused, on its own works, and
+// the exported model holds the grain level the event level was trained on.
+TEST_F(CliGenerateTest, EventRunResumesOnlyOnItsOwnGrainLevel) {
+  run_ok("train --data " + q(out("he.ngd")) + " -o " + q(out("grain")) +
+         " --resume --max-steps 8 --threads 1 -q");
+  run_ok("export " + q(out("grain")) + " -o " + q(out("grain8.ngs")) + " --no-classifier");
+  const std::string resume = "train --stage temporal --data " + q(out("he.ngd")) + " -o " +
+                             q(out("event")) + " --resume --max-steps 8 --threads 1 -q --judge-samples 0";
+  expect_cli_error(resume + " --model " + q(out("grain8.ngs")),
+                   "its event level was trained on another grain level than");
+  run_ok(resume + " --model " + q(out("grain.ngs")));
+  run_ok("export " + q(out("event")) + " -o " + q(out("he8.ngs")) + " --no-classifier");
+  Model grain6 = load_model(out("grain.ngs")), grain8 = load_model(out("grain8.ngs")),
+        paired = load_model(out("he8.ngs"));
+  EXPECT_NE(weights_fingerprint(*grain6.vae), weights_fingerprint(*grain8.vae));
+  EXPECT_EQ(weights_fingerprint(*paired.vae), weights_fingerprint(*grain6.vae));
+  expect_cli_error("train --data " + q(out("he.ngd")) + " -o " + q(out("grain")) +
+                       " --resume --max-steps 9 -q --model " + q(out("grain.ngs")),
+                   "is a grain run");
 }
 
 TEST_F(CliGenerateTest, SampleWritesEventsPerClassDeterministically) {

@@ -121,7 +121,7 @@ Run add_train(CLI::App& app) {
   stages.push_back("classifier");
   app.add_option("--stage", a->stage, "grain, temporal, joint or classifier")
       ->check(CLI::IsMember(stages));
-  app.add_option("--model", a->model, "Model file to start from (temporal and joint stages)");
+  app.add_option("--model", a->model, "Model file to start from (temporal and joint stages; with --resume, checked to hold the grain level the run was trained on)");
   app.add_option("--preset", a->preset,
                  "Settings preset: fast (CPU) or paper (default: fast, or the --model's)")
       ->check(CLI::IsMember(preset_names()));
@@ -147,7 +147,11 @@ Run add_train(CLI::App& app) {
     auto trainer = [&] {
       if (a->resume) {
         if (!a->set.empty()) throw Error("--set cannot change the options of a resumed run");
-        return Trainer::resume(data, a->data, a->run, device, a->max_steps, a->max_minutes);
+        if (a->model.empty())
+          return Trainer::resume(data, a->data, a->run, device, a->max_steps, a->max_minutes);
+        Model base = load_model(a->model, device);  // checked against the run's grain level
+        return Trainer::resume(data, a->data, a->run, device, a->max_steps, a->max_minutes,
+                               &base, a->model);
       }
       if (a->stage == "grain") {
         if (!a->model.empty()) throw Error("--model is for the temporal and joint stages");

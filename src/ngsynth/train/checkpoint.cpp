@@ -4,6 +4,9 @@
 #include "ngsynth/model/model_file.h"
 #include "ngsynth/util/container.h"
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/hash.h"
+
+#include <cstdio>
 
 namespace ngsynth {
 using nlohmann::json;
@@ -12,10 +15,25 @@ namespace {
 const std::string kMagic = "NGSCHKPT";
 }  // namespace
 
+std::string weights_fingerprint(torch::nn::Module& module) {
+  uint64_t h = fnv1a64("ngsynth weights");
+  auto add = [&h](const std::string& name, const torch::Tensor& t) {
+    h = fnv1a64(name, h);
+    const torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    for (int64_t d : c.sizes()) h = fnv1a64(&d, sizeof d, h);
+    h = fnv1a64(c.data_ptr<float>(), static_cast<std::size_t>(c.numel()) * sizeof(float), h);
+  };
+  for (const auto& p : module.named_parameters()) add(p.key(), p.value());
+  for (const auto& b : module.named_buffers()) add(b.key(), b.value());
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
 void save_checkpoint(const std::filesystem::path& path, const TrainState& s, GrainVae& vae,
                      EventVae* event, torch::optim::Optimizer& optimizer) {
   Container c;
-  c.header = {{"stage", s.stage}, {"base_model", s.base_model},
+  c.header = {{"stage", s.stage}, {"base_model", s.base_model}, {"base_grain", s.base_grain},
               {"grain", s.grain},         {"train", s.train},
               {"classes", s.classes},     {"dataset", s.dataset},
               {"step", s.step},           {"elapsed_s", s.elapsed_s},
@@ -36,6 +54,7 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
     TrainState& s = cp.state;
     s.stage = h.value("stage", "grain");
     s.base_model = h.value("base_model", "");
+    s.base_grain = h.value("base_grain", "");
     if (h.contains("event")) s.event = h.at("event").get<EventOptions>();
     s.grain = h.at("grain").get<GrainOptions>();
     s.train = h.at("train").get<TrainOptions>();

@@ -24,6 +24,7 @@ struct TrainState {
   GrainOptions grain;
   std::optional<EventOptions> event;  // temporal and joint stages
   std::string base_model;        // model file a temporal or joint stage started from
+  std::string base_grain;        // weights_fingerprint of that file's grain VAE
   TrainOptions train;
   std::vector<std::string> classes;
   std::string dataset;           // path of the dataset trained on
@@ -34,6 +35,10 @@ struct TrainState {
   int evals_since_best = 0;
   std::string stop_reason;       // why the last session stopped
 };
+
+// A hash of a module's parameters and buffers (names, shapes, values), as 16 hex digits:
+// tells whether two grain VAEs are the same, whatever file or device they came from.
+std::string weights_fingerprint(torch::nn::Module& module);
 
 // event: the event VAE of the temporal and joint stages, null in the grain stage.
 void save_checkpoint(const std::filesystem::path& path, const TrainState& state,

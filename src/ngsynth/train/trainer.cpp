@@ -70,6 +70,7 @@ Trainer::Trainer(const Dataset& data, fs::path data_path, fs::path run_dir,
                 s.grain = base.info.grain;
                 s.event = event;
                 s.base_model = fs::absolute(base_path).string();
+                s.base_grain = weights_fingerprint(*base.vae);
                 s.train = train;
                 s.classes = base.info.classes;
                 s.dataset = fs::absolute(data_path).string();
@@ -133,10 +134,23 @@ Trainer::Trainer(const Dataset& data, fs::path data_path, fs::path run_dir, Trai
 
 Trainer Trainer::resume(const Dataset& data, fs::path data_path, fs::path run_dir,
                         const torch::Device& device, const std::optional<int64_t>& max_steps,
-                        const std::optional<double>& max_minutes) {
+                        const std::optional<double>& max_minutes, Model* base,
+                        const fs::path& base_path) {
   const fs::path path = run_dir / "checkpoint.ngc";
   if (!fs::exists(path)) fail_file(run_dir, "no checkpoint.ngc to resume from");
   Checkpoint cp = load_checkpoint(path);
+  if (base) {
+    if (cp.state.stage == "grain") fail_file(run_dir, "is a grain run: --model is for event runs");
+    if (cp.state.base_grain.empty())
+      fail_file(run_dir, "does not record which grain level it was trained on (an older "
+                         "ngsynth): resume it without --model");
+    const std::string given = weights_fingerprint(*base->vae);
+    if (given != cp.state.base_grain)
+      fail_file(run_dir, "its event level was trained on another grain level than " +
+                             base_path.string() + " (" + cp.state.base_grain + " vs " + given +
+                             "): train the event level afresh on it (another -o, no --resume), "
+                             "or resume without --model to keep the run's own grain level");
+  }
   if (max_steps) cp.state.train.max_steps = *max_steps;
   if (max_minutes) cp.state.train.max_minutes = *max_minutes;
   cp.state.train.validate();

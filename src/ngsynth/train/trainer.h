@@ -58,10 +58,14 @@ class Trainer {
   Trainer(const Dataset& data, std::filesystem::path data_path, std::filesystem::path run_dir,
           const std::string& stage, Model& base, const std::filesystem::path& base_path,
           EventOptions event, TrainOptions train, const torch::Device& device);
+  // The run in run_dir continued. With `base` (a temporal or joint run), an Error unless
+  // the run started from base's grain VAE: an event level is never paired with a grain
+  // level it was not trained on.
   static Trainer resume(const Dataset& data, std::filesystem::path data_path,
                         std::filesystem::path run_dir, const torch::Device& device,
                         const std::optional<int64_t>& max_steps,
-                        const std::optional<double>& max_minutes);
+                        const std::optional<double>& max_minutes, Model* base = nullptr,
+                        const std::filesystem::path& base_path = {});
 
   // One optimisation step on the batch of the current step.
   StepLoss step();
