@@ -210,6 +210,12 @@ TEST(KitWriter, RefusesAndLeavesNothingBehind) {
   bad = small_kit();
   bad.instruments[0].layers[0].file = "../escape.wav";
   expect_error([&] { kit::write_kit(dir / "bad", bad); }, "plain, non-hidden name");
+  bad.instruments[0].layers[0].file = "kick one.wav";
+  expect_error([&] { kit::write_kit(dir / "bad", bad); }, "plain, non-hidden name");
+  bad.instruments[0].layers[0].file = ".kick.wav";
+  expect_error([&] { kit::write_kit(dir / "bad", bad); }, "plain, non-hidden name");
+  bad.instruments[0].layers[0].file = "drumkit.xml";
+  expect_error([&] { kit::write_kit(dir / "bad", bad); }, "must end in .wav");
   bad = small_kit();
   bad.instruments[0].layers[0].file = "kick.flac";
   expect_error([&] { kit::write_kit(dir / "bad", bad); }, "must end in .wav");

@@ -17,11 +17,13 @@
 
 #include <cmath>
 #include <numbers>
+#include <set>
 #include <sstream>
 
 #include "ngsynth/audio/audio_file.h"
 #include "ngsynth/kit/kit_writer.h"
 #include "ngsynth/util/atomic_file.h"
+#include "ngsynth/util/error.h"
 #include "test_support.h"
 
 namespace ngsynth {
@@ -99,7 +101,9 @@ std::string h2song(const kit::KitDescription& k, const std::vector<Note>& notes)
       << "<filterCutoff>1</filterCutoff><filterResonance>0</filterResonance>"
       << "<Attack>0</Attack><Decay>0</Decay><Sustain>1</Sustain><Release>1000</Release>"
       << "<pitchOffset>0</pitchOffset><randomPitchFactor>0</randomPitchFactor><muteGroup>-1</muteGroup>"
-      << "<isStopNote>false</isStopNote><sampleSelectionAlgo>VELOCITY</sampleSelectionAlgo>"
+      << "<isStopNote>false</isStopNote><sampleSelectionAlgo>"
+      << (k.instruments[i].selection == kit::LayerSelection::round_robin ? "ROUND_ROBIN" : "VELOCITY")
+      << "</sampleSelectionAlgo>"
       << "<midiOutChannel>-1</midiOutChannel><midiOutNote>" << 36 + i << "</midiOutNote>"
       << "<isHihat>-1</isHihat><lower_cc>0</lower_cc><higher_cc>127</higher_cc>"
       << "<instrumentComponent><component_id>0</component_id><gain>1</gain></instrumentComponent>"
@@ -131,47 +135,48 @@ double tone_power(const std::vector<float>& x, std::size_t begin, std::size_t n,
   return s1 * s1 + s2 * s2 - c * s1 * s2;
 }
 
-TEST(KitHydrogen, H2cliPlaysASongOnTheKit) {
-  if (test::run_command("command -v h2cli").exit_code != 0)
-    GTEST_SKIP() << "h2cli missing (Debian package hydrogen, scripts/setup.sh)";
-  test::ScratchDir dir("kit-h2cli");
-  const fs::path home = dir / "home", tmp = dir / "tmp";
-  const std::string name = "ngsynth h2cli kit";
-  const fs::path kit_dir = home / ".hydrogen" / "data" / "drumkits" / name;
-  fs::create_directories(tmp);
-  const kit::KitDescription k = kit::write_kit(kit_dir, tone_kit(name));
+bool have_h2cli() { return test::run_command("command -v h2cli").exit_code == 0; }
 
-  // Eight notes 24 ticks (an eighth, 0.25 s) apart, on both layers of every instrument.
-  const std::vector<Note> notes = {{0, 0, 0.8f},  {24, 1, 0.8f},  {48, 2, 0.8f}, {72, 0, 0.3f},
-                                   {96, 1, 0.3f}, {120, 2, 0.3f}, {144, 1, 1.0f}, {168, 0, 0.6f}};
+// Installs `k` as a user kit of a temporary HOME, has h2cli render a song of `notes` on it
+// and returns the rendered samples (mono), or adds a failure and returns nothing.
+std::vector<float> render_with_h2cli(const test::ScratchDir& dir, const kit::KitDescription& kit_in,
+                                     const std::vector<Note>& notes) {
+  const fs::path home = dir / "home", tmp = dir / "tmp";
+  const fs::path kit_dir = home / ".hydrogen" / "data" / "drumkits" / kit_in.name;
+  fs::create_directories(tmp);
+  const kit::KitDescription k = kit::write_kit(kit_dir, kit_in);
   write_file_atomically(dir / "song.h2song", h2song(k, notes));
 
   std::string prefix;
   if (::geteuid() == 0) {
     const auto c = test::run_command("chown -R 65534:65534 " + test::quote(dir.path()));
-    ASSERT_EQ(c.exit_code, 0) << c.output;
+    EXPECT_EQ(c.exit_code, 0) << c.output;
     prefix = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
   }
   const fs::path out = dir / "out.wav";
   const auto r = test::run_command(
       "cd " + test::quote(dir.path()) + " && env HOME=" + test::quote(home) +
       " TMPDIR=" + test::quote(tmp) + " JACK_NO_START_SERVER=1 JACK_DEFAULT_SERVER=ngsynth-no-such-server " +
-      prefix + "timeout 60 h2cli -s " + test::quote(dir / "song.h2song") + " -k '" + name + "' -o " +
+      prefix + "timeout 60 h2cli -s " + test::quote(dir / "song.h2song") + " -k '" + k.name + "' -o " +
       test::quote(out) + " -r " + std::to_string(kRenderRate) + " -b 16 </dev/null");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  ASSERT_TRUE(fs::is_regular_file(out)) << r.output;
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  if (r.exit_code != 0 || !fs::is_regular_file(out)) {
+    ADD_FAILURE() << "h2cli wrote no " << out << "\n" << r.output;
+    return {};
+  }
   // Hydrogen found the kit up to date: it did not "upgrade" it (with a backup beside it).
   for (const auto& e : fs::directory_iterator(kit_dir))
     EXPECT_NE(e.path().extension(), ".bak") << "Hydrogen upgraded the kit: " << e.path();
-
   const Audio a = read_audio(out);
-  ASSERT_EQ(a.sample_rate, kRenderRate);
-  const std::vector<float>& x = a.samples;
+  EXPECT_EQ(a.sample_rate, kRenderRate);
   float peak = 0;
-  for (float v : x) peak = std::max(peak, std::abs(v));
-  ASSERT_GT(peak, 0.05f) << "the rendered song is silent\n" << r.output;
+  for (float v : a.samples) peak = std::max(peak, std::abs(v));
+  if (peak < 0.05f) ADD_FAILURE() << "the rendered song is silent (peak " << peak << ")\n" << r.output;
+  return a.samples;
+}
 
-  // Onsets: the first sample above the threshold after at least 50 ms below it.
+// Onsets: the first sample above the threshold after at least 50 ms below it.
+std::vector<std::size_t> onsets_of(const std::vector<float>& x) {
   const float threshold = 0.01f;
   const std::size_t gap = kRenderRate / 20;
   std::vector<std::size_t> onsets;
@@ -183,6 +188,18 @@ TEST(KitHydrogen, H2cliPlaysASongOnTheKit) {
     any = true;
     last_loud = i;
   }
+  return onsets;
+}
+
+TEST(KitHydrogen, H2cliPlaysASongOnTheKit) {
+  if (!have_h2cli()) GTEST_SKIP() << "h2cli missing (Debian package hydrogen, scripts/setup.sh)";
+  test::ScratchDir dir("kit-h2cli");
+  // Eight notes 24 ticks (an eighth, 0.25 s) apart, on both layers of every instrument.
+  const std::vector<Note> notes = {{0, 0, 0.8f},  {24, 1, 0.8f},  {48, 2, 0.8f}, {72, 0, 0.3f},
+                                   {96, 1, 0.3f}, {120, 2, 0.3f}, {144, 1, 1.0f}, {168, 0, 0.6f}};
+  const std::vector<float> x = render_with_h2cli(dir, tone_kit("ngsynth h2cli kit"), notes);
+  ASSERT_FALSE(x.empty());
+  const std::vector<std::size_t> onsets = onsets_of(x);
   const double tick_seconds = 60.0 / (kBpm * kTicksPerQuarter);
   ASSERT_EQ(onsets.size(), notes.size()) << "onsets found: " << ::testing::PrintToString(onsets);
   const std::size_t hit_frames = static_cast<std::size_t>(kHitSeconds * kRenderRate);
@@ -218,6 +235,41 @@ TEST(KitHydrogen, H2cliPlaysASongOnTheKit) {
     return p;
   };
   EXPECT_NEAR(peak_at(7) / peak_at(0), 0.6 / 0.8, 0.05);
+}
+
+// Round robin: three layers over the whole velocity range take turns, in Hydrogen as the
+// drumkit.xml's ROUND_ROBIN says.
+TEST(KitHydrogen, H2cliTakesRoundRobinLayersInTurn) {
+  if (!have_h2cli()) GTEST_SKIP() << "h2cli missing (Debian package hydrogen, scripts/setup.sh)";
+  test::ScratchDir dir("kit-h2cli-rr");
+  const double freqs[3] = {300.0, 500.0, 800.0};
+  kit::KitDescription k = tone_kit("ngsynth round robin");
+  k.instruments.resize(1);
+  k.instruments[0].selection = kit::LayerSelection::round_robin;
+  k.instruments[0].layers.clear();
+  for (double f : freqs) {
+    kit::KitLayer layer;
+    layer.audio = hit(f);
+    k.instruments[0].layers.push_back(std::move(layer));
+  }
+  std::vector<Note> notes;
+  for (int n = 0; n < 6; ++n) notes.push_back({24 * n, 0, 0.8f});
+  const std::vector<float> x = render_with_h2cli(dir, k, notes);
+  ASSERT_FALSE(x.empty());
+  const std::vector<std::size_t> onsets = onsets_of(x);
+  ASSERT_EQ(onsets.size(), notes.size()) << ::testing::PrintToString(onsets);
+  std::vector<int> layer;
+  for (std::size_t o : onsets) {
+    int best = 0;
+    double p[3];
+    for (int l = 0; l < 3; ++l) p[l] = tone_power(x, o + kRenderRate / 500, kRenderRate / 16, freqs[l], kRenderRate);
+    for (int l = 1; l < 3; ++l)
+      if (p[l] > p[best]) best = l;
+    layer.push_back(best);
+  }
+  // Every layer in turn: three different ones, then the same three again.
+  EXPECT_EQ(std::set<int>(layer.begin(), layer.begin() + 3).size(), 3u) << ::testing::PrintToString(layer);
+  for (int n = 3; n < 6; ++n) EXPECT_EQ(layer[n], layer[n - 3]) << ::testing::PrintToString(layer);
 }
 
 }  // namespace

@@ -243,13 +243,17 @@ void check_kit(const KitDescription& kit) {
                     number(layer.max_velocity) + "] is not inside [0, 1]");
       if (!(std::isfinite(layer.gain) && layer.gain > 0.0f)) throw Error(where + "gain must be > 0");
       const std::string& f = layer.file;
-      if (f.empty() || f.front() == '.' || f.find_first_of("/\\") != std::string::npos ||
-          f.find('\0') != std::string::npos)
-        throw Error(where + "a file name must be a plain, non-hidden name in the kit folder");
+      // SFZ has no quoting (a space or '=' would end the opcode), so: letters, digits, . _ -
+      const bool plain = !f.empty() && f.front() != '.' &&
+                         std::all_of(f.begin(), f.end(), [](char c) {
+                           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+                         });
+      if (!plain)
+        throw Error(where + "a file name must be a plain, non-hidden name in the kit folder "
+                    "(letters, digits, '.', '_', '-')");
       if (f.size() <= ext.size() || lower(f.substr(f.size() - ext.size())) != ext)
         throw Error(where + "the file name must end in " + ext + " (format " + kit.format + ")");
-      if (lower(f) == lower(kDrumkitXml) || lower(f) == lower(sfz_file_name(kit)))
-        throw Error(where + "the name is taken by the kit's own files");
       if (!files.insert(lower(f)).second) throw Error(where + "two layers share this file name");
     }
   }

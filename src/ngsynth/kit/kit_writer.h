@@ -71,8 +71,9 @@ void name_files(KitDescription& kit);
 // Checks a kit before writing: a non-empty name, a sample rate > 0, a known format, at
 // least one instrument; instrument names non-empty and distinct (ignoring case: they name
 // files and Hydrogen looks them up by name); every instrument has a layer with samples;
-// velocity ranges inside [0, 1] with min <= max; file names plain (no folder, not hidden),
-// ending in .wav or .flac as `format` says, distinct. Throws Error naming the culprit.
+// velocity ranges inside [0, 1] with min <= max; file names plain (ASCII letters, digits,
+// '.', '_', '-'; not hidden: no folder, nothing SFZ would misread), ending in .wav or .flac
+// as `format` says, distinct. Throws Error naming the culprit.
 void check_kit(const KitDescription& kit);
 
 // Writes the kit into `folder`: every sample file, drumkit.xml and SFZ_NAME.sfz (SFZ_NAME:
