@@ -18,6 +18,9 @@ packages=(
   libpng-dev                  # latent-map and training pictures
   libpugixml-dev              # Hydrogen drumkit.xml parsing
   hydrogen-drumkits           # the default corpus
+  hydrogen                    # tests: h2cli renders a song on a kit from `ngsynth kit` (brings
+                              #   hydrogen-data: drumkit.xsd and two more kits in the corpus folder)
+  libxml2-utils               # tests: xmllint validates drumkit.xml against Hydrogen's drumkit.xsd
   sox                         # tests: makes and measures real sound files
   jq                          # scripts/sample-stats.sh reads the manifest
   liblo-dev liblo-tools       # OSC server (ngsynth serve); oscsend/oscdump drive its tests

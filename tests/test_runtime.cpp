@@ -12,12 +12,15 @@
 
 #include "ngsynth/model/recurrent_kernels.h"
 #include "ngsynth/runtime/fft.h"
+#include "ngsynth/audio/audio_file.h"
+#include "ngsynth/kit/kit_sampler.h"
 #include "ngsynth/runtime/grain_stream.h"
 #include "ngsynth/runtime/instrument.h"
 #include "ngsynth/runtime/layers.h"
 #include "ngsynth/runtime/noise.h"
 #include "ngsynth/runtime/tensor_set.h"
 #include "ngsynth/util/error.h"
+#include "test_support.h"
 
 namespace ngsynth::rt {
 namespace {
@@ -278,6 +281,44 @@ TEST(RuntimeModel, ThreadsRenderAtOnceWithTheSamplesOfSerialRenders) {
     });
   for (auto& t : threads) t.join();
   for (int i = 0; i < 8; ++i) EXPECT_EQ(parallel[i], serial[i]) << i;
+}
+
+// `ngsynth kit` over the real runtime: every sample file of the kit is a runtime event of its
+// class, drawn with kit::hit_seed, brought to the class's median peak.
+TEST(RuntimeInstrument, SamplesAKitOfItsEvents) {
+  RandomModel r;
+  Instrument inst(r.model());
+  kit::KitSampling s;
+  s.layers = 2;
+  s.seed = 3;
+  kit::KitDescription k = kit::sample_kit(inst, s);
+  k.name = "random";
+  k.sample_format = "float";
+  test::ScratchDir dir("runtime-kit");
+  const kit::KitDescription w = kit::write_kit(dir / "kit", k);
+  ASSERT_EQ(w.instruments.size(), 2u);
+  for (int c = 0; c < 2; ++c) {
+    const auto& klass = w.instruments[std::size_t(c)];
+    EXPECT_EQ(klass.name, c == 0 ? "a" : "b");
+    std::vector<std::vector<float>> events;
+    std::vector<float> peaks;
+    for (int h = 0; h < 2; ++h) {
+      events.push_back(inst.sample_event(c, kit::hit_seed(3, klass.name, h), 1.0f));
+      float p = 0;
+      for (float v : events.back()) p = std::max(p, std::abs(v));
+      peaks.push_back(p);
+    }
+    const float target = std::min(0.98f, 0.5f * (peaks[0] + peaks[1]));
+    const std::size_t soft = peaks[0] <= peaks[1] ? 0 : 1;
+    for (std::size_t l = 0; l < 2; ++l) {
+      const Audio a = read_audio(dir / "kit" / klass.layers[l].file);
+      EXPECT_EQ(a.sample_rate, inst.sample_rate());
+      const std::size_t e = l == 0 ? soft : 1 - soft;
+      ASSERT_EQ(a.samples.size(), events[e].size());
+      for (std::size_t i = 0; i < a.samples.size(); i += 53)
+        EXPECT_NEAR(a.samples[i], events[e][i] * target / peaks[e], 1e-5f) << c << " " << l << " " << i;
+    }
+  }
 }
 
 }  // namespace

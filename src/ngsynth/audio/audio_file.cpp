@@ -207,21 +207,22 @@ int sndfile_subtype(const fs::path& path, std::string_view format) {
   fail_file(path, "unknown WAV format '" + std::string(format) + "' (valid: pcm16, pcm24, float)");
 }
 
-std::string encode_wav(const fs::path& path, std::span<const float> samples, int sample_rate,
-                       int subtype) {
+std::string encode_sound(const fs::path& path, std::span<const float> samples, int sample_rate,
+                         int major, int subtype) {
+  const char* kind = major == SF_FORMAT_FLAC ? "FLAC" : "WAV";
   SF_VIRTUAL_IO io{mem_length, mem_seek, mem_read, mem_write, mem_tell};
   MemoryFile memory;
   SF_INFO info{};
   info.samplerate = sample_rate;
   info.channels = 1;
-  info.format = SF_FORMAT_WAV | subtype;
+  info.format = major | subtype;
   SndfilePtr file(sf_open_virtual(&io, SFM_WRITE, &info, &memory));
-  if (!file) fail_file(path, std::string("cannot encode WAV: ") + sf_strerror(nullptr));
+  if (!file) fail_file(path, std::string("cannot encode ") + kind + ": " + sf_strerror(nullptr));
   // Without clipping, libsndfile wraps out-of-range floats around in integer formats.
   sf_command(file.get(), SFC_SET_CLIPPING, nullptr, SF_TRUE);
   const auto n = static_cast<sf_count_t>(samples.size());
   if (sf_write_float(file.get(), samples.data(), n) != n)
-    fail_file(path, std::string("cannot encode WAV: ") + sf_strerror(file.get()));
+    fail_file(path, std::string("cannot encode ") + kind + ": " + sf_strerror(file.get()));
   file.reset();  // sf_close writes the final header sizes
   return std::move(memory.bytes);
 }
@@ -235,8 +236,10 @@ const std::vector<std::string>& wav_formats() {
 
 namespace {
 // The checks of write_wav, then the encoding; errors name `path`.
-std::string checked_wav(const fs::path& path, std::span<const float> samples, int sample_rate,
-                        std::string_view format) {
+std::string checked_sound(const fs::path& path, std::span<const float> samples, int sample_rate,
+                          std::string_view format, int major) {
+  if (major == SF_FORMAT_FLAC && format == "float")
+    fail_file(path, "FLAC holds integer samples only (valid: pcm16, pcm24)");
   const int subtype = sndfile_subtype(path, format);
   if (sample_rate < 1) fail_file(path, "invalid sample rate " + std::to_string(sample_rate));
   auto bad = std::find_if(samples.begin(), samples.end(),
@@ -244,13 +247,22 @@ std::string checked_wav(const fs::path& path, std::span<const float> samples, in
   if (bad != samples.end())
     fail_file(path, "refusing to write a NaN or infinite sample (index " +
                         std::to_string(bad - samples.begin()) + ")");
-  return encode_wav(path, samples, sample_rate, subtype);
+  return encode_sound(path, samples, sample_rate, major, subtype);
+}
+std::string checked_wav(const fs::path& path, std::span<const float> samples, int sample_rate,
+                        std::string_view format) {
+  return checked_sound(path, samples, sample_rate, format, SF_FORMAT_WAV);
 }
 }  // namespace
 
 void write_wav(const fs::path& path, std::span<const float> samples, int sample_rate,
                std::string_view format) {
   write_file_atomically(path, checked_wav(path, samples, sample_rate, format));
+}
+
+void write_flac(const fs::path& path, std::span<const float> samples, int sample_rate,
+                std::string_view format) {
+  write_file_atomically(path, checked_sound(path, samples, sample_rate, format, SF_FORMAT_FLAC));
 }
 
 std::string wav_bytes(std::span<const float> samples, int sample_rate, std::string_view format) {

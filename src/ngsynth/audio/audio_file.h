@@ -1,6 +1,6 @@
 // Sound file input and output through libsndfile. Reading accepts every format libsndfile
 // decodes (wav, flac, aiff, ogg, ...) and mixes the channels down to one, because the
-// model works on mono events. Writing produces WAV only, atomically (the file is encoded
+// model works on mono events. Writing produces WAV (or FLAC, for kits), atomically (the file is encoded
 // in memory, then handed to write_file_atomically), so an interrupted run never leaves a
 // half-written sound under the final name.
 #pragma once
@@ -61,6 +61,11 @@ Audio decode_audio(std::string_view bytes, const std::string& name, int64_t max_
 // rate, a non-finite sample, or any write failure; an existing file survives a failure.
 void write_wav(const std::filesystem::path& path, std::span<const float> samples,
                int sample_rate, std::string_view format = "pcm16");
+
+// Writes mono samples as a FLAC file (lossless), the same way; format "pcm16" or "pcm24"
+// (FLAC has no float samples). The rate must be one FLAC can hold (up to 655350 Hz).
+void write_flac(const std::filesystem::path& path, std::span<const float> samples,
+                int sample_rate, std::string_view format = "pcm16");
 
 // The bytes write_wav would write (for sending rather than saving); Error for a bad
 // format, rate or sample.

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "ngsynth/kit/kit_writer.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth::serve {
@@ -32,20 +33,6 @@ void put16(std::string& out, uint32_t v) {
 void put32(std::string& out, uint32_t v) {
   put16(out, v & 0xFFFF);
   put16(out, v >> 16);
-}
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -108,20 +95,19 @@ std::string zip_archive(const std::vector<std::pair<std::string, std::string>>& 
 
 std::string drumkit_xml(const std::string& name,
                         const std::vector<std::pair<std::string, std::string>>& instruments) {
-  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<drumkit_info>\n  <name>" +
-                  xml_escape(name) + "</name>\n  <author>ngsynth</author>\n"
-                  "  <info>Sampled by a neural granular model (ngsynth serve).</info>\n"
-                  "  <license>as the model's training sounds</license>\n  <instrumentList>\n";
-  for (std::size_t i = 0; i < instruments.size(); ++i) {
-    x += "    <instrument>\n      <id>" + std::to_string(i) + "</id>\n      <name>" +
-         xml_escape(instruments[i].first) + "</name>\n      <volume>1</volume>\n"
-         "      <isMuted>false</isMuted>\n      <pan_L>1</pan_L>\n      <pan_R>1</pan_R>\n"
-         "      <layer>\n        <filename>" + xml_escape(instruments[i].second) +
-         "</filename>\n        <min>0</min>\n        <max>1</max>\n        <gain>1</gain>\n"
-         "        <pitch>0</pitch>\n      </layer>\n    </instrument>\n";
+  kit::KitDescription k;
+  k.name = name;
+  k.info = "Sampled by a neural granular model (ngsynth serve).";
+  k.license = "as the model's training sounds";
+  for (const auto& [instrument, file] : instruments) {
+    kit::KitInstrument i;
+    i.name = instrument;
+    kit::KitLayer layer;
+    layer.file = file;
+    i.layers.push_back(std::move(layer));
+    k.instruments.push_back(std::move(i));
   }
-  x += "  </instrumentList>\n</drumkit_info>\n";
-  return x;
+  return kit::drumkit_xml(k);
 }
 
 }  // namespace ngsynth::serve

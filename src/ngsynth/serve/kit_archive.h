@@ -14,8 +14,8 @@ namespace ngsynth::serve {
 // in their order. Error if a name is empty or the archive would exceed 4 GiB.
 std::string zip_archive(const std::vector<std::pair<std::string, std::string>>& files);
 
-// A Hydrogen drumkit.xml: kit `name`, one instrument per entry (instrument name, WAV file
-// name in the kit folder). Names are XML-escaped.
+// A Hydrogen 1.2 drumkit.xml (kit::drumkit_xml): kit `name`, one instrument per entry
+// (instrument name, WAV file name in the kit folder), each with one layer for every velocity.
 std::string drumkit_xml(const std::string& name,
                         const std::vector<std::pair<std::string, std::string>>& instruments);
 
