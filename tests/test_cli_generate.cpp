@@ -7,6 +7,8 @@
 
 #include "ngsynth/audio/audio_file.h"
 #include "ngsynth/eval/png_image.h"
+#include "ngsynth/data/dataset.h"
+#include "ngsynth/data/hydrogen_kit.h"
 #include "ngsynth/model/model_file.h"
 #include "ngsynth/train/checkpoint.h"
 #include "ngsynth/util/atomic_file.h"
@@ -96,6 +98,33 @@ TEST_F(CliGenerateTest, EventRunResumesOnlyOnItsOwnGrainLevel) {
   expect_cli_error("train --data " + q(out("he.ngd")) + " -o " + q(out("grain")) +
                        " --resume --max-steps 9 -q --model " + q(out("grain.ngs")),
                    "is a grain run");
+}
+
+// `ngsynth kit`: a Hydrogen kit with velocity layers and an SFZ file, the same for a seed,
+// read back as a kit by ngsynth's own importer with every class found again.
+TEST_F(CliGenerateTest, KitWritesAHydrogenKitThatReadsBack) {
+  Model m = load_model(model());
+  const std::string kit = "kit --model " + q(model()) + " --layers 2 --seed 3 --name tiny -o ";
+  run_ok(kit + q(out("k1")));
+  run_ok(kit + q(out("k2")));
+  const HydrogenKit h = load_hydrogen_kit(out("k1"));
+  EXPECT_EQ(h.name, "tiny");
+  ASSERT_EQ(h.instruments.size(), m.info.classes.size());
+  for (std::size_t c = 0; c < h.instruments.size(); ++c) {
+    EXPECT_EQ(h.instruments[c].name, m.info.classes[c]);
+    ASSERT_EQ(h.instruments[c].samples.size(), 2u) << h.instruments[c].name;
+    for (const auto& f : h.instruments[c].samples) {
+      EXPECT_EQ(frames(f), std::size_t(m.info.grain.event_length())) << f;
+      EXPECT_EQ(read_file(f), read_file(out("k2") / f.filename())) << f;
+    }
+  }
+  EXPECT_TRUE(fs::exists(out("k1") / "tiny.sfz"));
+  EXPECT_EQ(read_file(out("k1") / "drumkit.xml"), read_file(out("k2") / "drumkit.xml"));
+  run_ok("prepare " + q(out("k1")) + " -o " + q(out("k1.ngd")));
+  EXPECT_EQ(load_dataset(out("k1.ngd")).classes.size(), m.info.classes.size());
+  expect_cli_error(kit + q(out("k1")), "k1");  // not empty: never overwritten
+  expect_cli_error("kit --model " + q(out("he.ngd")) + " -o " + q(out("k3")), "he.ngd");
+  EXPECT_FALSE(fs::exists(out("k3")));
 }
 
 TEST_F(CliGenerateTest, SampleWritesEventsPerClassDeterministically) {

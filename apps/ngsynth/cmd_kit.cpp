@@ -1,11 +1,6 @@
 // ngsynth kit: a new Hydrogen drumkit (and an SFZ file of the same samples) sampled from a
 // model. The work is torch-free (kit/kit_sampler.h, kit/kit_writer.h); this file only reads
 // the options and the model.
-//
-// DRAFT (issue 10, part 4): written without a LibTorch build at hand, so never compiled
-// here. To wire it in: `Run add_kit(CLI::App& app);` in commands.h, in main.cpp
-//   add("kit", "A Hydrogen drumkit and SFZ file sampled from a model", ngsynth::cli::add_kit);
-// and apps/ngsynth/cmd_kit.cpp in ngsynth_cli's sources (CMakeLists.txt).
 #include <cstdio>
 
 #include "cli_common.h"

@@ -24,5 +24,6 @@ Run add_blend(CLI::App& app);
 Run add_map(CLI::App& app);
 Run add_drums(CLI::App& app);
 Run add_serve(CLI::App& app);
+Run add_kit(CLI::App& app);
 
 }  // namespace ngsynth::cli
