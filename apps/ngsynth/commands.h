@@ -25,5 +25,6 @@ Run add_map(CLI::App& app);
 Run add_drums(CLI::App& app);
 Run add_serve(CLI::App& app);
 Run add_kit(CLI::App& app);
+Run add_make(CLI::App& app);
 
 }  // namespace ngsynth::cli

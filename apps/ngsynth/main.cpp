@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     runs[sub] = adder(*sub);
     return sub;
   };
+  add("make", "Make a playable model from sound folders in one command", ngsynth::cli::add_make);
   add("prepare", "Import sound folders or Hydrogen drumkits into a dataset file",
       ngsynth::cli::add_prepare);
   add("train", "Train the grain VAE on a dataset (checkpoints, resumable)",
