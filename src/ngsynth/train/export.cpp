@@ -37,7 +37,7 @@ LatentMap compute_latent_map(GrainVae& vae, const std::vector<std::string>& mode
 
 EventPrior fit_class_priors(GrainVae& vae, EventVae& event,
                             const std::vector<std::string>& model_classes, const Dataset& data,
-                            PriorKind kind) {
+                            PriorKind kind, const torch::Tensor& train_latents) {
   const GrainOptions& o = vae->options();
   check_dataset_fits(data, o);
   const auto idx = data.indices(Split::train);
@@ -45,7 +45,8 @@ EventPrior fit_class_priors(GrainVae& vae, EventVae& event,
       model_labels(data, idx, map_classes(model_classes, data.classes, o.conditional));
   torch::NoGradGuard no_grad;
   event->eval();
-  const torch::Tensor z = encode_events(vae, data, idx, module_device(*vae));
+  const torch::Tensor z =
+      train_latents.defined() ? train_latents : encode_events(vae, data, idx, module_device(*vae));
   std::vector<torch::Tensor> mus, sigmas;
   for (int64_t i = 0; i < z.size(0); i += 64) {
     Posterior p = event->encode(z.slice(0, i, std::min<int64_t>(i + 64, z.size(0))));

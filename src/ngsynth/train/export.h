@@ -19,10 +19,13 @@ LatentMap compute_latent_map(GrainVae& vae, const std::vector<std::string>& mode
                              uint64_t seed = 1);
 
 // The class priors of an event VAE (model/event_prior.h) from the posteriors of the
-// dataset's training events, encoded by the grain and event levels.
+// dataset's training events, encoded by the grain and event levels. `train_latents`: the
+// grain posterior means of the training events (as encode_events gives them), when the
+// caller has them already (the temporal stage's frozen grain VAE).
 EventPrior fit_class_priors(GrainVae& vae, EventVae& event,
                             const std::vector<std::string>& model_classes, const Dataset& data,
-                            PriorKind kind);
+                            PriorKind kind,
+                            const torch::Tensor& train_latents = {});
 
 struct ExportedRun {
   Model model;

@@ -283,7 +283,15 @@ void Trainer::judge_samples(json& line) {
   m.vae = vae_;
   m.event = event_;
   const bool grain_training = vae_->is_training(), event_training = event_->is_training();
-  m.info.prior = fit_class_priors(vae_, event_, state_.classes, data_, PriorKind::gaussian);
+  // The temporal stage's grain VAE is frozen: its cached latents of the training events
+  // are the ones fit_class_priors would encode again.
+  torch::Tensor train_latents;
+  if (latents_.defined()) {
+    const auto idx = data_.indices(Split::train);
+    train_latents = latents_.index_select(
+        0, torch::tensor(std::vector<int64_t>(idx.begin(), idx.end()), torch::kLong).to(latents_.device()));
+  }
+  m.info.prior = fit_class_priors(vae_, event_, state_.classes, data_, PriorKind::gaussian, train_latents);
   FidelityOptions o;
   o.samples = judge_samples_;
   o.seed = mix_seed(state_.train.seed, 0xf1de);
