@@ -36,7 +36,14 @@ try {
   const requested = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push('page error: ' + e.message));
-  page.on('requestfailed', (r) => errors.push('request failed: ' + r.url() + ' ' + (r.failure()?.errorText ?? '')));
+  // Chromium cancels a media fetch it restarts or no longer needs (net::ERR_ABORTED: the
+  // preload change below starts one that load() replaces); a missing file is another error
+  // (net::ERR_FILE_NOT_FOUND), and the player's own check below catches it too.
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    if (r.resourceType() === 'media' && why === 'net::ERR_ABORTED') return;
+    errors.push('request failed: ' + r.url() + ' ' + why);
+  });
   page.on('request', (r) => requested.push(r.url()));
 
   const url = pathToFileURL(path.resolve(page_file)).href;

@@ -5,10 +5,10 @@
 // normalised per picture, so that a quiet resynthesis looks quieter than its loud input
 // when the two are shown side by side.
 //
-// The frequency axis is mel by default: drums put most of what tells them apart (a kick's
-// 50-100 Hz body, a tom's pitch, a snare's 200 Hz shell) into the bottom few percent of a
-// linear 0..8 kHz axis, where a 160 px picture gives them 3 rows; on the mel axis they get
-// about a quarter of the height while hats and cymbals remain visible above. Linear is there
+// The frequency axis is mel by default: drums put much of what tells them apart (a kick's
+// 50-100 Hz body, a tom's pitch, a snare's 200 Hz shell) below 500 Hz, which is 6 % of a
+// linear 0..8 kHz axis (10 rows of a 160 px picture) and a fifth of the mel axis (34 rows),
+// while 2-8 kHz (hats, cymbals, snare wires) keeps nearly the upper half. Linear is there
 // for harmonic analysis (evenly spaced partials).
 #pragma once
 
