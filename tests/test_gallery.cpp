@@ -57,8 +57,10 @@ Gallery sample_gallery(const fs::path& scratch) {
   g.sections.push_back(events);
 
   GallerySection rec{"Reconstructions", "Each test sound beside its reconstruction.", {}, {}, {}};
-  rec.add_pair("snare 2", "input", noise(8000, 0.5f, 3), kRate, "reconstruction",
-               noise(8000, 0.3f, 4), kRate);
+  // 1 s each: two 600 px pictures, too wide for one line of the 1280 px browser window
+  // unless the page keeps pairs together.
+  rec.add_pair("snare 2", "input", noise(16000, 0.5f, 3), kRate, "reconstruction",
+               noise(16000, 0.3f, 4), kRate);
   rec.add_pair("clicks", "input", clicks(11025, 2205), 22050, "output", clicks(8000, 1600), kRate);
   g.sections.push_back(rec);
 

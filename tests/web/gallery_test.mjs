@@ -5,8 +5,9 @@
 // Checks: no console errors and no failed requests; nothing is loaded from outside the
 // folder; every <img> decoded (naturalWidth > 0); every <audio> loads its WAV file (its
 // metadata arrives with a positive duration; the page says preload="none", so each is
-// load()ed here); every sound figure holds one spectrogram and one player; every in-page
-// link has its target. Saves a full-page screenshot. Exits 1 naming every failed check.
+// load()ed here); every sound figure holds one spectrogram and one player; the sounds of a
+// group sit side by side; every in-page link has its target. Saves a full-page screenshot.
+// Exits 1 naming every failed check.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer-core';
@@ -76,6 +77,14 @@ try {
     images: f.querySelectorAll('img').length, players: f.querySelectorAll('audio').length })));
   check(figures.length === audio.length && figures.every((f) => f.images === 1 && f.players === 1),
         `every sound figure holds one spectrogram and one player (${figures.length} figures)`);
+
+  // Sounds of a group (input, output) are shown side by side: one top edge per group.
+  const rows = await page.$$eval('.pair', (els) => els.map((p) => ({
+    label: p.querySelector('h3')?.textContent,
+    tops: [...p.querySelectorAll('figure.sound')].map((f) => Math.round(f.getBoundingClientRect().top)) })));
+  const stacked = rows.filter((r) => r.tops.length < 2 || new Set(r.tops).size !== 1).map((r) => r.label);
+  check(stacked.length === 0, `the sounds of every group sit side by side (${rows.length} groups)` +
+        (stacked.length ? ' not: ' + stacked.join(', ') : ''));
 
   const anchors = await page.$$eval('a[href^="#"]', (els) =>
     els.map((a) => ({ href: a.getAttribute('href'), found: !!document.getElementById(a.getAttribute('href').slice(1)) })));

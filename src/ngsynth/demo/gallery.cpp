@@ -70,7 +70,9 @@ namespace {
 
 constexpr const char* kScaleFile = "scale.png";
 
-// The page's style: light page, dark spectrograms, cards that wrap on narrow screens.
+// The page's style: light page, dark spectrograms, cards that wrap on narrow screens. The
+// sounds of a group stay on one line (input beside output), shrinking in proportion to
+// their pictures' widths, so their time axes remain comparable; below 700 px they wrap.
 constexpr const char* kCss = R"(
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d1f24;background:#f4f4f6}
 header,main,footer{max-width:1320px;margin:0 auto;padding:0 24px}
@@ -86,7 +88,9 @@ nav ol{columns:2;max-width:40em}
 .scale{display:flex;align-items:center;gap:1em;font-size:.9em;color:#4a4d57}
 .sounds{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
 .pair{background:#e9e9ee;border-radius:8px;padding:10px;max-width:100%}
-.pair .row{display:flex;flex-wrap:wrap;gap:12px}
+.pair .row{display:flex;flex-wrap:nowrap;gap:12px}
+.pair figure.sound{flex:0 1 auto;min-width:0}
+@media (max-width:700px){.pair .row{flex-wrap:wrap}}
 figure{margin:0;max-width:100%}
 figure.sound{width:fit-content;background:#fff;border:1px solid #d4d4da;border-radius:6px;padding:8px}
 figure.sound img,figure.image img{display:block;max-width:100%;height:auto;border-radius:3px}
