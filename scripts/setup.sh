@@ -21,6 +21,7 @@ packages=(
   hydrogen                    # tests: h2cli renders a song on a kit from `ngsynth kit` (brings
                               #   hydrogen-data: drumkit.xsd and two more kits in the corpus folder)
   libxml2-utils               # tests: xmllint validates drumkit.xml against Hydrogen's drumkit.xsd
+  espeak-ng                   # ngsynth demo: a spoken phrase resynthesised in the model's style
   sox                         # tests: makes and measures real sound files
   jq                          # scripts/sample-stats.sh reads the manifest
   liblo-dev liblo-tools       # OSC server (ngsynth serve); oscsend/oscdump drive its tests

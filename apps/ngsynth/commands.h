@@ -26,5 +26,6 @@ Run add_drums(CLI::App& app);
 Run add_serve(CLI::App& app);
 Run add_kit(CLI::App& app);
 Run add_make(CLI::App& app);
+Run add_demo(CLI::App& app);
 
 }  // namespace ngsynth::cli

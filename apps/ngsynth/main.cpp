@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   add("blend", "Mix or crossfade two sounds in the latent space", ngsynth::cli::add_blend);
   add("map", "Draw the latent map of a model (PNG or SVG)", ngsynth::cli::add_map);
   add("drums", "Render a drum-machine pattern with a model (offline)", ngsynth::cli::add_drums);
+  add("demo", "Write a gallery page of what a model does (sounds + spectrograms)", ngsynth::cli::add_demo);
   add("kit", "Sample a Hydrogen drumkit and an SFZ file from a model", ngsynth::cli::add_kit);
   add("serve", "Play a model live: OSC server, drum machine, JACK", ngsynth::cli::add_serve);
   add("bench", "Measure training and synthesis speed", ngsynth::cli::add_bench);
