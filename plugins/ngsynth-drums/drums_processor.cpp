@@ -91,10 +91,11 @@ void DrumsProcessor::prepare(double host_rate, int max_block) {
   max_block_ = std::max(1, max_block);
   // The audio thread is stopped while the host prepares: the scratch may be replaced.
   if (mix_.size() < static_cast<std::size_t>(max_block_)) mix_.assign(static_cast<std::size_t>(max_block_), 0.0f);
-  if (host_rate != host_rate_) {
-    host_rate_ = host_rate;
-    rebuild_locked();
-  }
+  // Always a fresh Session: its timeline (host frame 0 = the first block after
+  // activation) fixes how note frames round to the model's rate, so a bounce after
+  // activation is the same whatever the plugin played before.
+  host_rate_ = host_rate;
+  rebuild_locked();
 }
 
 std::string DrumsProcessor::set_model(const std::string& path) {
@@ -158,6 +159,9 @@ std::string DrumsProcessor::status() const {
   std::string s = model_path_ + ": " + std::to_string(model_->grain().sample_rate) + " Hz, classes";
   for (const auto& c : model_->classes()) s += " " + c;
   s += ", kit " + std::to_string(kit_number_.load()) + ", latency " + std::to_string(latency_.load()) + " frames";
+  // "ready": the audio thread plays the sounds of the current parameters (a rebuild is
+  // not pending); tests and hosts without a UI poll for it.
+  if (wanted() == built_ && playing_gen_.load() == built_gen_.load()) s += ", ready";
   return s;
 }
 

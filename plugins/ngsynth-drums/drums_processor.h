@@ -68,7 +68,7 @@ class DrumsProcessor {
   DrumsProcessor& operator=(const DrumsProcessor&) = delete;
 
   // --- control side (non-real-time; the host serialises these) ---
-  // The host's rate and largest block; rebuilds the Session when the rate changed.
+  // The host's rate and largest block (activation); builds a fresh Session.
   void prepare(double host_rate, int max_block);
   // Loads a model file ("" = none: silent). Returns "" on success, else the one-line
   // message (also in status()); the plugin is silent then.

@@ -10,6 +10,10 @@
 namespace ngsynth::drums {
 
 RateConverter::RateConverter(int in_rate, int out_rate, Source source, void* context, int chunk_frames)
+    : RateConverter(in_rate, out_rate, source, context, chunk_frames, -1) {}
+
+RateConverter::RateConverter(int in_rate, int out_rate, Source source, void* context, int chunk_frames,
+                             int lead)
     : in_rate_(in_rate),
       out_rate_(out_rate),
       ratio_(static_cast<double>(out_rate) / in_rate),
@@ -25,18 +29,41 @@ RateConverter::RateConverter(int in_rate, int out_rate, Source source, void* con
   if (!src_ || src_is_valid_ratio(ratio_) == 0)
     throw Error("cannot resample " + std::to_string(in_rate) + " Hz to " + std::to_string(out_rate) +
                 " Hz: " + src_strerror(err));
+  lead_ = lead >= 0 ? lead : measure_lead(in_rate, out_rate, chunk_frames);
 }
 
 RateConverter::~RateConverter() {
   if (src_) src_delete(src_);
 }
 
-int RateConverter::lead_frames() const {
-  if (!src_) return 0;
-  // SRC_SINC_FASTEST's half filter spans about 20 input frames when upsampling and
-  // 20 / ratio when downsampling; one chunk more is pulled at a time. Doubled for margin.
-  const int half = static_cast<int>(20.0 / std::min(1.0, ratio_)) + 1;
-  return 2 * (half + static_cast<int>(chunk_.size()));
+int RateConverter::lead_frames() const { return lead_; }
+
+// How far libsamplerate reads ahead depends on its internal buffer, not only on the
+// filter, so it is measured: a twin converter over a counting source, driven with block
+// sizes from 1 to 1031 frames, records the largest number of input frames pulled beyond
+// the input position of the output produced; one chunk and 16 frames more for margin.
+int RateConverter::measure_lead(int in_rate, int out_rate, int chunk_frames) {
+  struct Count {
+    int64_t pulled = 0;
+    static void source(void* self, std::span<float> out) noexcept {
+      std::fill(out.begin(), out.end(), 0.0f);
+      static_cast<Count*>(self)->pulled += static_cast<int64_t>(out.size());
+    }
+  };
+  int64_t lead = 0;
+  for (int block : {1, 7, 64, 97, 256, 1031}) {
+    Count count;
+    RateConverter probe(in_rate, out_rate, &Count::source, &count, chunk_frames, 0);
+    std::vector<float> out(static_cast<std::size_t>(block));
+    int64_t produced = 0;
+    while (produced < 4 * out_rate / 10) {
+      probe.process(out);
+      produced += block;
+      const int64_t position = produced * in_rate / out_rate;
+      lead = std::max(lead, count.pulled - position);
+    }
+  }
+  return static_cast<int>(lead) + chunk_frames + 16;
 }
 
 long RateConverter::pull(void* self, float** data) {

@@ -3,9 +3,10 @@
 // live/jack_output does, created in the constructor and allocation-free afterwards. At
 // equal rates it is a plain pass-through.
 //
-// The converter reads its input ahead of the output by part of its filter plus one pull
-// chunk; lead_frames() bounds that lead, so a note scheduled at least lead_frames() input
-// frames after the input position that matches the current output frame is never late.
+// The converter reads its input ahead of the output (its filter and internal buffer, and
+// one pull chunk); lead_frames() bounds that lead, measured once in the constructor, so a
+// note scheduled lead_frames() input frames after the input position that matches the
+// current output frame is never late.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +38,8 @@ class RateConverter {
   void process(std::span<float> out) noexcept;
 
  private:
+  RateConverter(int in_rate, int out_rate, Source source, void* context, int chunk_frames, int lead);
+  static int measure_lead(int in_rate, int out_rate, int chunk_frames);
   static long pull(void* self, float** data);
   int in_rate_, out_rate_;
   double ratio_;
@@ -44,6 +47,7 @@ class RateConverter {
   void* context_;
   std::vector<float> chunk_;
   SRC_STATE* src_ = nullptr;
+  int lead_ = 0;
 };
 
 }  // namespace ngsynth::drums
