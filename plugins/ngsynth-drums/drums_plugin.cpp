@@ -53,7 +53,7 @@ class DrumsPlugin : public Plugin {
     const nd::ParamInfo info = nd::param_info(static_cast<int>(index));
     p.hints = kParameterIsAutomatable;
     if (info.integer) p.hints |= kParameterIsInteger;
-    if (info.trigger) p.hints = kParameterIsTrigger;
+    if (info.trigger) p.hints = kParameterIsTrigger | kParameterIsAutomatable;
     p.name = info.name;
     p.symbol = info.symbol;
     p.ranges.min = info.min;

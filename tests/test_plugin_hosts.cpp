@@ -1,0 +1,181 @@
+// ngsynth-drums in real hosts, all Debian packages started by the test:
+//   lv2_validate on the bundle's description (with the two MOD properties DPF writes,
+//   tests/lv2/dpf_vocabulary.ttl), lv2ls and lv2info finding it through LV2_PATH;
+//   jalv on jackd's dummy driver at 48 kHz with the model set through an LV2 state
+//   (jalv -l), notes from jack_midiseq (a looping sequencer), audio recorded by jack_rec:
+//   onsets a loop's notes apart to the frame, each hit the runtime's render of the note's
+//   class (after fitting its gain: jack_midiseq's velocity), silence between the hits.
+#include <gtest/gtest.h>
+
+#include <sndfile.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "child_process.h"
+#include "plugin_test_support.h"
+
+namespace fs = std::filesystem;
+using namespace ngsynth;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Runs a shell command; its exit status and its output (stdout and stderr).
+int shell(const std::string& command, std::string& output) {
+  const fs::path log = fs::temp_directory_path() / ("ngsynth_plugin_sh_" + std::to_string(::getpid()));
+  const int rc = std::system((command + " > '" + log.string() + "' 2>&1").c_str());
+  output = test::slurp(log);
+  fs::remove(log);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+// A folder holding only the bundle (a link), for LV2_PATH.
+fs::path lv2_dir() {
+  static const fs::path dir = [] {
+    fs::path d = fs::temp_directory_path() / ("ngsynth_plugin_lv2_" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    fs::create_symlink(NGSYNTH_DRUMS_LV2, d / "ngsynth-drums.lv2");
+    return d;
+  }();
+  return dir;
+}
+
+std::vector<float> read_wav(const fs::path& p, int& rate) {
+  SF_INFO info{};
+  SNDFILE* f = sf_open(p.c_str(), SFM_READ, &info);
+  if (!f) return {};
+  std::vector<float> x(static_cast<std::size_t>(info.frames * info.channels));
+  sf_readf_float(f, x.data(), info.frames);
+  sf_close(f);
+  rate = info.samplerate;
+  return x;
+}
+
+bool wait_for_port(const std::string& port, std::chrono::milliseconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  std::string out;
+  while (std::chrono::steady_clock::now() < end) {
+    if (shell("jack_lsp", out) == 0 && out.find(port) != std::string::npos) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST(PluginLv2, TheDescriptionValidatesAndLilvFindsThePlugin) {
+  std::string out;
+  const std::string bundle = NGSYNTH_DRUMS_LV2;
+  EXPECT_EQ(shell("lv2_validate '" NGSYNTH_SOURCE_DIR "/tests/lv2/dpf_vocabulary.ttl' '" + bundle +
+                      "/manifest.ttl' '" + bundle + "/ngsynth-drums_dsp.ttl'", out), 0) << out;
+  EXPECT_NE(out.find("Found 0 errors"), std::string::npos) << out;
+  const std::string env = "LV2_PATH='" + lv2_dir().string() + "' ";
+  ASSERT_EQ(shell(env + "lv2ls", out), 0) << out;
+  EXPECT_NE(out.find("urn:ngsynth:drums"), std::string::npos) << out;
+  ASSERT_EQ(shell(env + "lv2info urn:ngsynth:drums", out), 0) << out;
+  EXPECT_NE(out.find("Has latency:       yes"), std::string::npos) << out;
+  for (const char* symbol : {"temperature", "variation", "seed", "new_kit", "level_kick", "level_perc",
+                             "lv2_events_in", "lv2_audio_out_1", "lv2_audio_out_2"})
+    EXPECT_NE(out.find(std::string("Symbol:      ") + symbol), std::string::npos) << symbol;
+}
+
+TEST(PluginLv2, JalvOnJackdPlaysJackMidiseqsNotesAsTheRuntimesHits) {
+  const std::string id = std::to_string(::getpid());
+  const fs::path dir = fs::temp_directory_path() / ("ngsynth_plugin_jalv_" + id);
+  fs::create_directories(dir / "state");
+  // The model path as LV2 state, the way a host saves it.
+  std::ofstream(dir / "state" / "manifest.ttl")
+      << "@prefix lv2: <http://lv2plug.in/ns/lv2core#> .\n@prefix pset: <http://lv2plug.in/ns/ext/presets#> .\n"
+         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+         "<state.ttl> a pset:Preset ; lv2:appliesTo <urn:ngsynth:drums> ; rdfs:seeAlso <state.ttl> .\n";
+  std::ofstream(dir / "state" / "state.ttl")
+      << "@prefix atom: <http://lv2plug.in/ns/ext/atom#> .\n@prefix lv2: <http://lv2plug.in/ns/lv2core#> .\n"
+         "@prefix pset: <http://lv2plug.in/ns/ext/presets#> .\n@prefix state: <http://lv2plug.in/ns/ext/state#> .\n"
+         "<> a pset:Preset ; lv2:appliesTo <urn:ngsynth:drums> ;\n"
+         "  state:state [ <urn:ngsynth:drums#model> \"" << test::model_path().string() << "\"^^atom:Path ] .\n";
+
+  const std::string server = "ngsynth-plugin-" + id;
+  ::setenv("JACK_DEFAULT_SERVER", server.c_str(), 1);
+  ::setenv("LV2_PATH", lv2_dir().c_str(), 1);
+  test::Child jackd({"jackd", "-n", server, "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "256"},
+                    dir / "jackd.log");
+  ASSERT_TRUE(jackd.ok());
+  ASSERT_TRUE(wait_for_port("system:playback_1", 10s)) << test::slurp(dir / "jackd.log");
+  const std::string name = "drums" + id;
+  test::Child jalv({"jalv", "-i", "-n", name, "-l", (dir / "state").string(), "urn:ngsynth:drums"}, dir / "jalv.log");
+  ASSERT_TRUE(wait_for_port(name + ":lv2_events_in", 10s)) << test::slurp(dir / "jalv.log");
+  // A loop of 24000 frames (0.5 s): kick at 0, snare at 12000.
+  const std::string seq = "seq" + id;
+  test::Child midiseq({"jack_midiseq", seq, "24000", "0", "36", "100", "12000", "38", "100"}, dir / "midiseq.log");
+  ASSERT_TRUE(wait_for_port(seq + ":out", 10s)) << test::slurp(dir / "midiseq.log");
+  std::string out;
+  ASSERT_EQ(shell("jack_connect " + seq + ":out " + name + ":lv2_events_in", out), 0) << out;
+  ASSERT_EQ(shell("jack_rec -f '" + (dir / "rec.wav").string() + "' -d 2 -b 32 " + name + ":lv2_audio_out_1", out), 0) << out;
+  int rate = 0;
+  const std::vector<float> rec = read_wav(dir / "rec.wav", rate);
+  ASSERT_EQ(rate, 48000);
+  ASSERT_GE(rec.size(), 90000u);
+
+  // The hits as the runtime renders them, resampled, onset near frame 3 * 30 = 90.
+  test::Reference ref;
+  const int hit = ref.model->grain().event_length() * 3;
+  const std::vector<float> kick = ref.render({{0, 36, 127}}, hit + 200, 48000, 30);
+  const std::vector<float> snare = ref.render({{0, 38, 127}}, hit + 200, 48000, 30);
+  const float top = std::max(test::peak(kick), test::peak(snare));
+  // Onsets: the first frame above 1 % of the peak after 2000 quiet frames.
+  std::vector<int64_t> onsets;
+  int64_t quiet = 0;
+  for (std::size_t i = 0; i < rec.size(); ++i) {
+    if (std::abs(rec[i]) > 0.01f * top * 0.5f) {
+      if (quiet >= 2000) onsets.push_back(static_cast<int64_t>(i));
+      quiet = 0;
+    } else {
+      ++quiet;
+    }
+  }
+  ASSERT_GE(onsets.size(), 4u) << "too few hits recorded";
+  for (std::size_t k = 1; k < onsets.size(); ++k)
+    EXPECT_NEAR(static_cast<double>(onsets[k] - onsets[k - 1]), 12000.0, 1.0) << "hit " << k;
+
+  // Each hit: the best integer alignment of each class's render, gain fitted.
+  auto fit = [&](const std::vector<float>& r, int64_t onset, double& gain) {
+    double best = 1e30;
+    for (int64_t s = onset - 90 - 40; s <= onset - 90 + 40; ++s) {
+      if (s < 0 || s + int64_t(r.size()) > int64_t(rec.size())) continue;
+      double rr = 0, xr = 0, xx = 0;
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        const double x = rec[static_cast<std::size_t>(s) + i];
+        rr += double(r[i]) * r[i], xr += x * r[i], xx += x * x;
+      }
+      const double g = xr / rr, res = (xx - 2 * g * xr + g * g * rr) / (g * g * rr + 1e-30);
+      if (res < best) best = res, gain = g;
+    }
+    return best;
+  };
+  int kicks = 0, snares = 0;
+  for (std::size_t k = 0; k < onsets.size(); ++k) {
+    if (onsets[k] + hit + 200 > int64_t(rec.size())) break;
+    double gk = 0, gs = 0;
+    const double rk = fit(kick, onsets[k], gk), rs = fit(snare, onsets[k], gs);
+    const bool is_kick = rk < rs;
+    (is_kick ? kicks : snares)++;
+    EXPECT_LT(std::min(rk, rs), 1e-6) << "hit " << k << " is neither hit";
+    EXPECT_GT(std::max(rk, rs), 1e-3) << "hit " << k << " is both hits";
+    const double gain = is_kick ? gk : gs;
+    // jack_midiseq plays every note at velocity 64.
+    EXPECT_NEAR(gain, 64.0 / 127.0, 1e-3) << "hit " << k;
+    // Silence between the end of this hit (and the converter's filter tail) and the next.
+    if (k + 1 < onsets.size())
+      for (int64_t i = onsets[k] + hit + 120; i < onsets[k + 1] - 120; ++i)
+        ASSERT_LT(std::abs(rec[static_cast<std::size_t>(i)]), 1e-6f * top) << "frame " << i;
+  }
+  EXPECT_GE(kicks, 2);
+  EXPECT_GE(snares, 2);
+  std::printf("jalv: %zu hits recorded, %d kicks, %d snares, first onset at %lld\n", onsets.size(), kicks, snares,
+              static_cast<long long>(onsets[0]));
+}
