@@ -367,3 +367,43 @@ TEST(PluginNoteMap, GeneralMidiDefaultsParseAndRoundTrip) {
   EXPECT_THROW(drums::NoteMap::parse("200=kick"), Error);
   EXPECT_THROW(drums::NoteMap::parse("x=kick"), Error);
 }
+
+TEST(PluginClap, ThePadNotePlaysAGrainStreamWhileHeldAndFadesOnRelease) {
+  auto h = open_plugin(48000, 256);
+  wait_ready(*h, 256);
+  const int latency = static_cast<int>(h->latency());
+  std::vector<float> out, l(256), r(256);
+  const int64_t press = 2560, release = 2560 + 48000;  // one second held
+  long heap = 0, locks = 0;
+  for (int64_t t = 0; t < 96000; t += 256) {
+    std::vector<HostMidi> midi;
+    std::vector<HostParam> params;
+    if (press >= t && press < t + 256) midi.push_back({static_cast<uint32_t>(press - t), 0x99, 84, 127});
+    if (release >= t && release < t + 256) midi.push_back({static_cast<uint32_t>(release - t), 0x89, 84, 0});
+    // The point moves while the pad plays.
+    if (t == 24064) params.push_back({0, static_cast<uint32_t>(drums::kPadX), 0.9});
+    const long h0 = test::heap_calls(), l0 = test::lock_calls();
+    {
+      test::CountScope count;
+      ASSERT_TRUE(h->process(256, midi, params, l, r));
+    }
+    heap += test::heap_calls() - h0, locks += test::lock_calls() - l0;
+    out.insert(out.end(), l.begin(), l.end());
+    std::this_thread::sleep_for(std::chrono::microseconds(1500));  // about real time for the pad thread
+  }
+  EXPECT_EQ(heap, 0);
+  EXPECT_EQ(locks, 0);
+  auto rms = [&](int64_t a, int64_t b) {
+    double e = 0;
+    for (int64_t i = a; i < b; ++i) e += double(out[static_cast<std::size_t>(i)]) * out[static_cast<std::size_t>(i)];
+    return std::sqrt(e / double(b - a));
+  };
+  EXPECT_EQ(rms(0, press + latency - 64), 0.0) << "sound before the pad was pressed";
+  // Sounding from the end of the 5 ms fade-in through the hold, before and after the move.
+  const double first = rms(press + latency + 480, press + 24000), second = rms(press + 26000, release);
+  EXPECT_GT(first, 1e-3);
+  EXPECT_GT(second, 1e-3);
+  // Silent once the release and its 5 ms fade have passed through the latency.
+  EXPECT_EQ(rms(release + latency + 240 + 96, static_cast<int64_t>(out.size())), 0.0);
+  std::printf("pad: rms %.4f before and %.4f after the move\n", first, second);
+}

@@ -123,8 +123,10 @@ class DrumsPlugin : public Plugin {
     uint32_t n = 0;
     for (uint32_t i = 0; i < count && n < kMaxMidi; ++i) {
       const MidiEvent& e = events[i];
-      if (e.size == 3 && (e.data[0] & 0xF0) == 0x90 && e.data[2] > 0)
-        notes_[n++] = {e.frame, static_cast<uint8_t>(e.data[1] & 127), static_cast<uint8_t>(e.data[2] & 127)};
+      const uint8_t kind = e.size == 3 ? e.data[0] & 0xF0 : 0;
+      if (kind == 0x90 || kind == 0x80)  // note-on; note-off (or note-on at velocity 0): velocity 0
+        notes_[n++] = {e.frame, static_cast<uint8_t>(e.data[1] & 127),
+                       static_cast<uint8_t>(kind == 0x90 ? e.data[2] & 127 : 0)};
     }
     processor_.process({notes_, n}, outputs[0], outputs[1], static_cast<int>(frames));
   }

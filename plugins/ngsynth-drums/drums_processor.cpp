@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "drum_voices.h"
+#include "pad_stream.h"
 #include "rate_converter.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/hash.h"
@@ -32,6 +33,9 @@ ParamInfo param_info(int index) {
     case kVariation: return {"variation", "Variation", 0.0f, 1.0f, 0.0f, false, false};
     case kSeed: return {"seed", "Seed", 0.0f, 9999.0f, 0.0f, true, false};
     case kNewKit: return {"new_kit", "New kit", 0.0f, 1.0f, 0.0f, false, true};
+    case kPadX: return {"pad_x", "Pad X", 0.0f, 1.0f, 0.5f, false, false};
+    case kPadY: return {"pad_y", "Pad Y", 0.0f, 1.0f, 0.5f, false, false};
+    case kPadClass: return {"pad_class", "Pad class", 0.0f, 15.0f, 0.0f, true, false};
     default: {
       const int k = std::clamp(index - kLevelFirst, 0, static_cast<int>(kLevelGroups.size()) - 1);
       return {level_symbols[k], level_names[k], 0.0f, 2.0f, 1.0f, false, false};
@@ -53,13 +57,18 @@ struct DrumsProcessor::Session {
                                            &DrumsProcessor::pull, this);
     lead = conv->lead_frames();
     latency = static_cast<int>(std::lround(lead * host_rate / kit->sample_rate()));
+    pad_note = map.pad_note;
+    if (kit->model().has_map())
+      pad = std::make_unique<PadStream>(kit->model_ptr(), lead + 1024, fade);
   }
-  bool idle() const { return !voices || voices->busy() == 0; }
+  bool idle() const { return (!voices || voices->busy() == 0) && (!pad || !pad->sounding()); }
 
   uint64_t gen;
   std::unique_ptr<Kit> kit;
   std::unique_ptr<DrumVoices> voices;
   std::unique_ptr<RateConverter> conv;
+  std::unique_ptr<PadStream> pad;  // null without a latent map
+  int pad_note = -1;
   int lead = 0, latency = 0;
   int64_t host_frame = 0;   // host frames produced
   int64_t model_frame = 0;  // model frames pulled by the converter
@@ -239,17 +248,30 @@ float DrumsProcessor::param(int index) const noexcept {
 void DrumsProcessor::pull(void* session, std::span<float> out) noexcept {
   auto* s = static_cast<Session*>(session);
   s->voices->mix(s->model_frame, out);
+  if (s->pad) s->pad->mix(s->model_frame, out);
   s->model_frame += static_cast<int64_t>(out.size());
 }
 
 void DrumsProcessor::play_note(Session& s, const MidiNote& n) noexcept {
-  const int c = s.kit->note_class(n.note);
-  if (c < 0 || n.velocity == 0) return;
   const int in = s.kit->sample_rate();
   const int out = s.conv->out_rate();
   const int64_t h = s.host_frame + n.frame;
   // llround(h * in / out) in integers, then the converter's lead.
   const int64_t m = (2 * h * in + out) / (2 * static_cast<int64_t>(out)) + s.lead;
+  if (n.note == s.pad_note) {
+    if (!s.pad) return;
+    if (n.velocity == 0) {
+      s.pad->release(m);
+      return;
+    }
+    const int pc = std::clamp(static_cast<int>(params_[kPadClass].load(std::memory_order_relaxed)), 0,
+                              s.kit->classes() - 1);
+    const float level = params_[static_cast<std::size_t>(kLevelFirst + s.kit->level_group(pc))].load(std::memory_order_relaxed);
+    s.pad->press(m, pc, static_cast<float>(n.velocity) / 127.0f * level);
+    return;
+  }
+  const int c = s.kit->note_class(n.note);
+  if (c < 0 || n.velocity == 0) return;
   std::span<const float> sound = s.kit->hit(c);
   const float variation = params_[kVariation].load(std::memory_order_relaxed);
   const uint64_t k = s.notes++;
@@ -273,6 +295,8 @@ void DrumsProcessor::process(std::span<const MidiNote> notes, float* left, float
       playing_gen_.store(s->gen, std::memory_order_release);
     }
   }
+  if (current_ && current_->pad)
+    current_->pad->set_point(params_[kPadX].load(std::memory_order_relaxed), params_[kPadY].load(std::memory_order_relaxed));
   std::size_t next = 0;
   int done = 0;
   const int chunk = static_cast<int>(mix_.size());

@@ -10,6 +10,8 @@
 //   builder thread (owned): re-builds the Session when the audio thread changed a
 //       parameter that needs new sounds (seed, temperature, new kit), polling every 10 ms,
 //       and frees sessions the audio thread has retired.
+//   pad thread (one per Session with a latent map): renders the pad's grain stream ahead
+//       into a ring while the pad note is held (pad_stream.h).
 //   audio (process, set_param): takes a new Session at the start of a block; the previous
 //       one keeps playing the notes it had started until they end (so a swap does not
 //       click), then is retired. No allocation, lock, I/O or logging.
@@ -43,7 +45,10 @@ enum Param : int {
   kSeed,             // 0..9999 (integer), default 0
   kNewKit,           // trigger: 0 -> 1 re-samples every class (the kit number goes up)
   kLevelFirst,       // 8 levels (0..2, default 1) in kLevelGroups order
-  kParamCount = kLevelFirst + static_cast<int>(kLevelGroups.size()),
+  kPadX = kLevelFirst + static_cast<int>(kLevelGroups.size()),  // 0..1 across the latent map
+  kPadY,             // 0..1
+  kPadClass,         // 0..15 (integer): the class the pad's stream is conditioned on
+  kParamCount,
 };
 
 struct ParamInfo {
@@ -57,7 +62,7 @@ ParamInfo param_info(int index);
 struct MidiNote {
   uint32_t frame = 0;    // offset in the block
   uint8_t note = 0;
-  uint8_t velocity = 0;  // 1..127 (note-offs are not passed: hits play to their end)
+  uint8_t velocity = 0;  // 1..127; 0: note-off (only the pad note uses it: hits play to their end)
 };
 
 class DrumsProcessor {

@@ -38,6 +38,7 @@ class Kit {
   Kit(std::shared_ptr<const rt::Model> model, const NoteMap& map, const KitSettings& settings);
 
   const rt::Model& model() const { return *model_; }
+  const std::shared_ptr<const rt::Model>& model_ptr() const { return model_; }
   const KitSettings& settings() const { return settings_; }
   int sample_rate() const { return model_->grain().sample_rate; }
   int classes() const { return static_cast<int>(hits_.size()); }

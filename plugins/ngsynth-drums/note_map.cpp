@@ -21,6 +21,7 @@ NoteMap NoteMap::general_midi() {
   set({41, 43, 45, 47, 48, 50}, "tom");
   set({49, 52, 55, 57}, "crash");
   set({51, 53, 59}, "ride");
+  m.pad_note = 84;  // above the GM drum notes (35..81)
   return m;
 }
 

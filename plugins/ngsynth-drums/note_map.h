@@ -1,6 +1,7 @@
 // Which drum class a MIDI note plays. The default is the General MIDI percussion map
 // folded onto ngsynth's class names (35/36 kick, 38/40 snare, 37/39 clap, 42/44/46 hihat,
-// 41/43/45/47/48/50 tom, 49/52/55/57 crash, 51/53/59 ride, every other note perc); the
+// 41/43/45/47/48/50 tom, 49/52/55/57 crash, 51/53/59 ride, every other note perc; note
+// 84, above the GM drum notes, is the pad); the
 // map is part of the plugin state as text, one "note=class" pair per word:
 //   "35=kick 36=kick 38=snare ... default=perc pad=84"
 // "default" names the class of every unlisted note ("" or "none": unlisted notes are
