@@ -25,6 +25,7 @@
 #include "plugin_test_support.h"
 #include "ngsynth/live/drum_machine.h"
 #include "ngsynth/runtime/instrument.h"
+#include "ngsynth/util/hash.h"
 
 namespace fs = std::filesystem;
 using namespace ngsynth;
@@ -406,4 +407,44 @@ TEST(PluginClap, ThePadNotePlaysAGrainStreamWhileHeldAndFadesOnRelease) {
   // Silent once the release and its 5 ms fade have passed through the latency.
   EXPECT_EQ(rms(release + latency + 240 + 96, static_cast<int64_t>(out.size())), 0.0);
   std::printf("pad: rms %.4f before and %.4f after the move\n", first, second);
+}
+
+TEST(PluginClap, ANewKitSwappedInWhileAHitRingsLetsItRingToItsEnd) {
+  auto h = open_plugin(48000, 256);
+  wait_ready(*h, 256);
+  const int latency = static_cast<int>(h->latency());
+  const uint32_t trigger = static_cast<uint32_t>(drums::kNewKit);
+  std::vector<float> out, l(256), r(256);
+  const int64_t frames = 30000, swap_block = 3072;
+  for (int64_t t = 0; t < frames; t += 256) {
+    std::vector<HostMidi> midi;
+    std::vector<HostParam> params;
+    if (t == 768) midi.push_back({1000 - 768, 0x99, 36, 127});     // a kick at 1000, sounding from 1000 + latency
+    if (t == 19968) midi.push_back({20000 - 19968, 0x99, 36, 127});  // the new kit's kick at 20000
+    if (t == swap_block - 256) params = {{0, trigger, 1.0}, {100, trigger, 0.0}};
+    ASSERT_TRUE(h->process(256, midi, params, l, r));
+    out.insert(out.end(), l.begin(), l.end());
+    // Let the builder render the new kit, so that the next block (at swap_block, while the
+    // first kick rings) takes it over.
+    if (t == swap_block - 256) std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  }
+  EXPECT_NE(status_of(*h).find("kit 1"), std::string::npos) << status_of(*h);
+  Reference ref;
+  const int lead = latency / 3;
+  const std::vector<float> old_kick = ref.render({{1000, 36, 127}}, frames, 48000, lead, 0);
+  // The new Session's timeline starts at the block that took it.
+  const std::vector<float> new_kick = ref.render({{20000 - swap_block, 36, 127}}, frames - swap_block, 48000, lead,
+                                                 mix_seed(0, 1));
+  std::vector<float> want = old_kick;
+  for (std::size_t i = 0; i < new_kick.size(); ++i) want[static_cast<std::size_t>(swap_block) + i] += new_kick[i];
+  ASSERT_GT(1000 + latency + 2000, swap_block) << "the swap must fall inside the first kick";
+  float worst = 0;
+  std::size_t at = 0;
+  ASSERT_GE(out.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i)
+    if (std::abs(out[i] - want[i]) > worst) worst = std::abs(out[i] - want[i]), at = i;
+  EXPECT_LT(worst, 1e-5f * peak(want)) << "peak " << peak(want) << " at " << at << ": " << out[at] << " vs " << want[at];
+  // And the new kit's kick is not the old one.
+  EXPECT_GT(residual(std::span(new_kick).subspan(20000 - swap_block, 6000),
+                     std::span(old_kick).subspan(1000, 6000)), 1e-3);
 }

@@ -73,7 +73,7 @@ struct DrumsProcessor::Session {
   int64_t host_frame = 0;   // host frames produced
   int64_t model_frame = 0;  // model frames pulled by the converter
   uint64_t notes = 0;       // notes played (the variation draw's counter)
-  int64_t last_note_frame = -1;  // model frame of the latest note (voices end after it)
+  int64_t idle_frames = 0;  // host frames since its voices went silent (once replaced)
 };
 
 DrumsProcessor::DrumsProcessor() {
@@ -100,11 +100,15 @@ void DrumsProcessor::prepare(double host_rate, int max_block) {
   max_block_ = std::max(1, max_block);
   // The audio thread is stopped while the host prepares: the scratch may be replaced.
   if (mix_.size() < static_cast<std::size_t>(max_block_)) mix_.assign(static_cast<std::size_t>(max_block_), 0.0f);
-  // Always a fresh Session: its timeline (host frame 0 = the first block after
-  // activation) fixes how note frames round to the model's rate, so a bounce after
-  // activation is the same whatever the plugin played before.
-  host_rate_ = host_rate;
-  rebuild_locked();
+  // A fresh Session unless the newest one is still unplayed at this rate: its timeline
+  // (host frame 0 = the first block it plays) fixes how note frames round to the model's
+  // rate, so a bounce after activation is the same whatever the plugin played before.
+  if (host_rate != host_rate_ || playing_gen_.load() == built_gen_.load()) {
+    host_rate_ = host_rate;
+    rebuild_locked();
+  }
+  // Said once per activation, outside the audio thread, when the state names no model.
+  if (!model_ && model_path_.empty()) std::fprintf(stderr, "ngsynth-drums: %s\n", model_error_.c_str());
 }
 
 std::string DrumsProcessor::set_model(const std::string& path) {
@@ -133,7 +137,9 @@ std::string DrumsProcessor::set_model(const std::string& path) {
     model_error_ = path + ": " + e.what() + " (ngsynth-drums is silent)";
     rebuild_locked();
   }
-  if (!model_error_.empty()) std::fprintf(stderr, "ngsynth-drums: %s\n", model_error_.c_str());
+  // A bad model is said at once; no model at all when the plugin is activated (prepare),
+  // since hosts create the plugin first and restore its state after.
+  if (!model_error_.empty() && !path.empty()) std::fprintf(stderr, "ngsynth-drums: %s\n", model_error_.c_str());
   return model_error_;
 }
 
@@ -320,7 +326,10 @@ void DrumsProcessor::process(std::span<const MidiNote> notes, float* left, float
         for (int i = 0; i < n; ++i) out[static_cast<std::size_t>(i)] += tail[static_cast<std::size_t>(i)];
         old_->host_frame += n;
       }
-      if (old_->idle() && !retired_.load(std::memory_order_acquire)) {
+      // Retired once its voices have been silent for longer than the converter's lead
+      // (its filter still rings out what it read ahead).
+      old_->idle_frames = old_->idle() ? old_->idle_frames + n : 0;
+      if (old_->idle_frames > old_->latency + 64 && !retired_.load(std::memory_order_acquire)) {
         retired_.store(old_, std::memory_order_release);
         old_ = nullptr;
       }
