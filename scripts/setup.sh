@@ -30,7 +30,10 @@ packages=(
   lv2-dev                     # LV2 headers and specs; tests: lv2_validate on the plugin's bundle
   sordi                       # tests: sord_validate, which lv2_validate runs
   lilv-utils                  # tests: lv2ls and lv2info find the plugin
-  jalv                        # tests: the plugin played by a real LV2 host on JACK
+  jalv                        # tests: the plugin played by a real LV2 host on JACK (jalv, jalv.gtk3)
+  libcairo2-dev libx11-dev    # the plugin's UI (DPF's DGL with Cairo, on X11)
+  libxcursor-dev libxrandr-dev  # optional X11 extensions DGL uses when present
+  xvfb                        # tests: the plugin's UI shown by jalv.gtk3 on a virtual display
 )
 
 missing=()

@@ -18,7 +18,7 @@ void* __libc_memalign(size_t, size_t);
 
 namespace {
 thread_local bool t_counting = false;
-std::atomic<long> g_heap{0}, g_locks{0};
+std::atomic<long> g_heap{0}, g_locks{0}, g_trylocks{0};
 inline void count_heap() {
   if (t_counting) g_heap.fetch_add(1, std::memory_order_relaxed);
 }
@@ -65,7 +65,7 @@ int pthread_mutex_lock(pthread_mutex_t* m) {
   return real_lock(m);
 }
 int pthread_mutex_trylock(pthread_mutex_t* m) {
-  if (t_counting) g_locks.fetch_add(1, std::memory_order_relaxed);
+  if (t_counting) g_trylocks.fetch_add(1, std::memory_order_relaxed);
   if (!real_trylock) real_trylock = resolve("pthread_mutex_trylock");
   return real_trylock(m);
 }
@@ -76,6 +76,7 @@ CountScope::CountScope() { t_counting = true; }
 CountScope::~CountScope() { t_counting = false; }
 long heap_calls() { return g_heap.load(); }
 long lock_calls() { return g_locks.load(); }
+long trylock_calls() { return g_trylocks.load(); }
 }  // namespace ngsynth::test
 
 namespace {

@@ -12,6 +12,7 @@ struct CountScope {
   ~CountScope();
 };
 long heap_calls();  // since the program started, counted threads only
-long lock_calls();
+long lock_calls();     // pthread_mutex_lock: may wait
+long trylock_calls();  // pthread_mutex_trylock: never waits
 
 }  // namespace ngsynth::test

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "child_process.h"
@@ -203,4 +204,63 @@ TEST(PluginLv2, JalvOnJackdPlaysJackMidiseqsNotesAsTheRuntimesHits) {
     std::printf("jalv: recording %d: %s; again\n", attempt, problem.c_str());
   }
   EXPECT_EQ(problem, "") << test::slurp(dir / "jackd.log");
+}
+
+// The Cairo UI in a real LV2 host's window: jalv.gtk3 (suil embeds the plugin's X11 UI) on
+// Xvfb, with pad_x/pad_y set by the host; the screenshot (ngsynth-drums-ui.png in the build
+// folder) shows the map with the pad point where the parameters put it, the class pads and
+// the model's file name (from the LV2 state).
+TEST(PluginUi, JalvGtkShowsTheMapAndTheClassPadsUnderXvfb) {
+  const std::string id = std::to_string(::getpid());
+  const fs::path dir = fs::temp_directory_path() / ("ngsynth_plugin_ui_" + id);
+  fs::create_directories(dir / "state");
+  std::ofstream(dir / "state" / "manifest.ttl")
+      << "@prefix lv2: <http://lv2plug.in/ns/lv2core#> .\n@prefix pset: <http://lv2plug.in/ns/ext/presets#> .\n"
+         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+         "<state.ttl> a pset:Preset ; lv2:appliesTo <urn:ngsynth:drums> ; rdfs:seeAlso <state.ttl> .\n";
+  std::ofstream(dir / "state" / "state.ttl")
+      << "@prefix atom: <http://lv2plug.in/ns/ext/atom#> .\n@prefix lv2: <http://lv2plug.in/ns/lv2core#> .\n"
+         "@prefix pset: <http://lv2plug.in/ns/ext/presets#> .\n@prefix state: <http://lv2plug.in/ns/ext/state#> .\n"
+         "<> a pset:Preset ; lv2:appliesTo <urn:ngsynth:drums> ;\n"
+         "  state:state [ <urn:ngsynth:drums#model> \"" << test::model_path().string() << "\"^^atom:Path ] .\n";
+  int display = 40 + ::getpid() % 50;
+  while (fs::exists("/tmp/.X" + std::to_string(display) + "-lock")) ++display;
+  const std::string disp = ":" + std::to_string(display);
+  test::Child xvfb({"Xvfb", disp, "-screen", "0", "800x600x24", "-nolisten", "tcp"}, dir / "xvfb.log");
+  ASSERT_TRUE(xvfb.ok());
+  const std::string server = "ngsynth-ui-" + id;
+  ::setenv("JACK_DEFAULT_SERVER", server.c_str(), 1);
+  ::setenv("LV2_PATH", lv2_dir().c_str(), 1);
+  ::setenv("DISPLAY", disp.c_str(), 1);
+  test::Child jackd({"jackd", "-n", server, "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "1024"},
+                    dir / "jackd.log");
+  ASSERT_TRUE(wait_for_port("system:playback_1", 10s)) << test::slurp(dir / "jackd.log");
+  test::Child jalv({"jalv.gtk3", "-n", "ui" + id, "-c", "pad_x=0.9", "-c", "pad_y=0.2", "-l",
+                    (dir / "state").string(), "urn:ngsynth:drums"},
+                   dir / "jalv.log");
+  const fs::path png = fs::path(NGSYNTH_BINARY_DIR) / "ngsynth-drums-ui.png";
+  std::string out;
+  // Points: the pad point (0.9, 0.2) -> (16 + 0.9 * 300, 40 + 0.8 * 300); the map's old
+  // centre; the kick pad; the window background.
+  ASSERT_EQ(shell("'" NGSYNTH_X11_SCREENSHOT "' '" + png.string() + "' ngsynth-drums 286 280 100 100 400 60 20 380",
+                  out), 0)
+      << out << test::slurp(dir / "jalv.log");
+  std::istringstream in(out);
+  int w = 0, h = 0;
+  in >> w >> h;
+  EXPECT_EQ(w, 640);
+  EXPECT_EQ(h, 400);
+  auto near = [](int r, int g, int b, int R, int G, int B) {
+    return std::abs(r - R) <= 6 && std::abs(g - G) <= 6 && std::abs(b - B) <= 6;
+  };
+  const int want[4][3] = {{242, 191, 51}, {43, 48, 59}, {56, 64, 77}, {28, 31, 36}};
+  const char* what[4] = {"the pad point at (0.9, 0.2)", "the map", "the kick pad", "the background"};
+  for (int k = 0; k < 4; ++k) {
+    int x = 0, y = 0, r = 0, g = 0, b = 0;
+    in >> x >> y >> r >> g >> b;
+    EXPECT_TRUE(near(r, g, b, want[k][0], want[k][1], want[k][2]))
+        << what[k] << " at " << x << "," << y << " is " << r << " " << g << " " << b;
+  }
+  ::unsetenv("DISPLAY");
+  std::printf("UI screenshot: %s\n", png.c_str());
 }

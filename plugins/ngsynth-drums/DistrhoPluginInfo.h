@@ -1,6 +1,6 @@
 // DPF's description of ngsynth-drums: a stereo instrument with MIDI in, no audio in, a
-// model path and a note map as state, latency reported, no UI of its own (hosts show their
-// generic parameter UI).
+// model path and a note map as state, latency reported, and a Cairo UI (drums_ui.cpp;
+// hosts may show their generic parameter UI instead).
 #pragma once
 
 #define DISTRHO_PLUGIN_BRAND "ngsynth"
@@ -10,7 +10,8 @@
 #define DISTRHO_PLUGIN_BRAND_ID Ngsy
 #define DISTRHO_PLUGIN_UNIQUE_ID NgDr
 
-#define DISTRHO_PLUGIN_HAS_UI          0
+#define DISTRHO_PLUGIN_HAS_UI          1
+#define DISTRHO_UI_USE_CAIRO           1
 #define DISTRHO_PLUGIN_IS_RT_SAFE      1
 #define DISTRHO_PLUGIN_IS_SYNTH        1
 #define DISTRHO_PLUGIN_NUM_INPUTS      0
