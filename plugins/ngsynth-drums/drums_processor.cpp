@@ -240,9 +240,9 @@ void DrumsProcessor::set_param(int index, float value) noexcept {
   if (p.integer) value = std::round(value);
   params_[static_cast<std::size_t>(index)].store(value);
   if (index == kNewKit) {
+    // A rising edge; exchange() so that two threads setting it at once count one edge.
     const bool high = value >= 0.5f;
-    if (high && !trigger_high_) kit_number_.fetch_add(1);
-    trigger_high_ = high;
+    if (!trigger_high_.exchange(high) && high) kit_number_.fetch_add(1);
   }
 }
 

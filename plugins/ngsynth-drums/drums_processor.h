@@ -139,7 +139,7 @@ class DrumsProcessor {
   Session* current_ = nullptr;
   Session* old_ = nullptr;
   std::array<std::atomic<float>, kParamCount> params_;
-  bool trigger_high_ = false;
+  std::atomic<bool> trigger_high_{false};  // set_param may come from the audio or main thread
   std::atomic<int64_t> notes_played_{0}, notes_dropped_{0};
   std::vector<float> mix_;  // scratch of max_block_ frames (prepare)
 
