@@ -23,7 +23,7 @@ class RateConverter {
   using Source = void (*)(void* context, std::span<float> out) noexcept;
 
   // Error naming the rates when libsamplerate cannot convert between them.
-  RateConverter(int in_rate, int out_rate, Source source, void* context, int chunk_frames = 64);
+  RateConverter(int in_rate, int out_rate, Source source, void* context, int chunk_frames = 16);
   ~RateConverter();
   RateConverter(const RateConverter&) = delete;
   RateConverter& operator=(const RateConverter&) = delete;
