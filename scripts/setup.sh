@@ -34,6 +34,7 @@ packages=(
   libcairo2-dev libx11-dev    # the plugin's UI (DPF's DGL with Cairo, on X11)
   libxcursor-dev libxrandr-dev  # optional X11 extensions DGL uses when present
   xvfb                        # tests: the plugin's UI shown by jalv.gtk3 on a virtual display
+  ardour                      # tests: Ardour 7 headless (ardour7-lua, ardour7-export) bounces the plugin
 )
 
 missing=()
