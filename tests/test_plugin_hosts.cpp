@@ -249,6 +249,10 @@ TEST(PluginUi, JalvGtkShowsTheMapAndTheClassPadsUnderXvfb) {
   const std::string disp = ":" + std::to_string(display);
   test::Child xvfb({"Xvfb", disp, "-screen", "0", "800x600x24", "-nolisten", "tcp"}, dir / "xvfb.log");
   ASSERT_TRUE(xvfb.ok());
+  // Up when its socket exists (before jalv.gtk3 tries to open the display).
+  const fs::path x_socket = "/tmp/.X11-unix/X" + std::to_string(display);
+  for (int i = 0; i < 100 && !fs::exists(x_socket); ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(fs::exists(x_socket)) << test::slurp(dir / "xvfb.log");
   const std::string server = "ngsynth-ui-" + id;
   ::setenv("JACK_DEFAULT_SERVER", server.c_str(), 1);
   ::setenv("LV2_PATH", lv2_dir().c_str(), 1);
