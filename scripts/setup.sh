@@ -30,6 +30,15 @@ packages=(
   libcpp-httplib-dev          # the web page's HTTP server (ngsynth serve --http)
   curl unzip                  # tests: drive the HTTP API, unpack the downloaded kit
   chromium nodejs             # tests: the web page in headless Chromium, through puppeteer-core
+  dpf-source                  # DPF 1.6 sources: the ngsynth-drums plugin (LV2, VST3, CLAP) is built from them
+  lv2-dev                     # LV2 headers and specs; tests: lv2_validate on the plugin's bundle
+  sordi                       # tests: sord_validate, which lv2_validate runs
+  lilv-utils                  # tests: lv2ls and lv2info find the plugin
+  jalv                        # tests: the plugin played by a real LV2 host on JACK (jalv, jalv.gtk3)
+  libcairo2-dev libx11-dev    # the plugin's UI (DPF's DGL with Cairo, on X11)
+  libxcursor-dev libxrandr-dev  # optional X11 extensions DGL uses when present
+  xvfb                        # tests: the plugin's UI shown by jalv.gtk3 on a virtual display
+  ardour                      # tests: Ardour 7 headless (ardour7-lua, ardour7-export) bounces the plugin
 )
 
 missing=()
