@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
 
 #include "ngsynth/audio/audio_file.h"
 #include "ngsynth/eval/png_image.h"
@@ -125,6 +126,43 @@ TEST_F(CliGenerateTest, KitWritesAHydrogenKitThatReadsBack) {
   expect_cli_error(kit + q(out("k1")), "k1");  // not empty: never overwritten
   expect_cli_error("kit --model " + q(out("he.ngd")) + " -o " + q(out("k3")), "he.ngd");
   EXPECT_FALSE(fs::exists(out("k3")));
+}
+
+// `ngsynth demo` on the tiny model: every section of the gallery, every file the page
+// names exists, and the page renders in headless Chromium without an error.
+TEST_F(CliGenerateTest, DemoWritesAGalleryThatRendersInChromium) {
+  Model m = load_model(model());
+  const std::string r = run_ok("demo --model " + q(model()) + " --data " + q(out("he.ngd")) +
+                               " --samples 2 --sound " + q(kit_ / "CHH_1.flac") + " -o " +
+                               q(out("gallery")));
+  EXPECT_NE(r.find("index.html"), std::string::npos) << r;
+  const std::string html = read_file(out("gallery") / "index.html");
+  for (const char* section : {"Sampled", "Reconstruction", "path", "Resynthes", "Morph",
+                              "stretch", "Blend", "loop", "map"})
+    EXPECT_NE(html.find(section), std::string::npos) << section;
+  EXPECT_NE(html.find("CHH_1.flac"), std::string::npos);
+  std::size_t files = 0;
+  for (const std::string attr : {"src", "href"}) {
+    const std::regex re("\\s" + attr + "=\"([^\"#][^\"]*)\"");
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), re); it != std::sregex_iterator(); ++it, ++files)
+      EXPECT_TRUE(fs::exists(out("gallery") / (*it)[1].str())) << (*it)[1];
+  }
+  // Per class 2 hits, plus the other sections: each sound a WAV and its spectrogram.
+  EXPECT_GT(files, 2 * 2 * m.info.classes.size());
+  const fs::path web = fs::path(NGSYNTH_SOURCE_DIR) / "tests" / "web";
+  if (fs::exists("/usr/bin/chromium") && fs::exists(web / "node_modules" / "puppeteer-core")) {
+    const fs::path shots = fs::current_path() / "test-artifacts";
+    fs::create_directories(shots);
+    const auto c = test::run_command("node " + q(web / "gallery_test.mjs") + " " +
+                                     q(out("gallery") / "index.html") + " " +
+                                     q(shots / "demo_page.png"));
+    EXPECT_EQ(c.exit_code, 0) << c.output;
+  } else {
+    ADD_FAILURE() << "chromium or puppeteer-core missing: run scripts/setup.sh";
+  }
+  expect_cli_error("demo --model " + q(out("he.ngd")) + " -o " + q(out("g2")), "he.ngd");
+  expect_cli_error("demo --model " + q(model()) + " -o " + q(out("gallery")), "gallery");
+  EXPECT_FALSE(fs::exists(out("g2")));
 }
 
 TEST_F(CliGenerateTest, SampleWritesEventsPerClassDeterministically) {

@@ -72,9 +72,17 @@ std::vector<float> spoken_phrase(const fs::path& tmp, int rate) {
   return resample(a.samples, a.sample_rate, rate);
 }
 
+// Refuses a non-empty output folder before minutes of work, then opens the model.
+Model open_checked(const DemoArgs& a) {
+  std::error_code ec;
+  if (fs::exists(a.output, ec) && !(fs::is_directory(a.output, ec) && fs::is_empty(a.output, ec)))
+    fail_file(a.output, "exists and is not an empty folder: give another -o");
+  return open_model(a);
+}
+
 class Demo {
  public:
-  explicit Demo(const DemoArgs& a) : a_(a), m_(open_model(a)) {
+  explicit Demo(const DemoArgs& a) : a_(a), m_(open_checked(a)) {
     m_.require_event();
     m_.require_map();
     rate_ = m_.info.grain.sample_rate;
