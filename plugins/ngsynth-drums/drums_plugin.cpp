@@ -40,7 +40,7 @@ class DrumsPlugin : public Plugin {
   }
   const char* getMaker() const override { return "ngsynth"; }
   const char* getHomePage() const override { return "https://github.com/ngsynth/ngsynth"; }
-  const char* getLicense() const override { return "ISC"; }
+  const char* getLicense() const override { return "MIT"; }
   uint32_t getVersion() const override { return d_version(0, 1, 0); }
   int64_t getUniqueId() const override { return d_cconst('N', 'g', 'D', 'r'); }
 
