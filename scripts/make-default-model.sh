@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Trains the default model: `ngsynth make` on every kit of Debian's hydrogen-drumkits (not
+# the two kits hydrogen-data adds to the same folder), fast preset, exact step counts and
+# seed, so that the same command gives the same model on any machine. About an hour on 2
+# idle cores. Resumable: run it again after a stop or a kill and it continues.
+#   OUT=dir (default out/default): the model is OUT/drums.ngs, the work folder OUT/drums.make
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ng=${NGSYNTH:-build/bin/ngsynth}
+out=${OUT:-out/default}
+mkdir -p "$out"
+mapfile -t kits < <(dpkg -L hydrogen-drumkits | grep '/drumkit.xml$' | sed 's|/drumkit.xml$||' | sort)
+[ "${#kits[@]}" -gt 0 ] || { echo "hydrogen-drumkits is not installed (scripts/setup.sh)" >&2; exit 1; }
+exec "$ng" make "${kits[@]}" -o "$out/drums.ngs" --grain-steps 8000 --event-steps 2500 --seed 1 --threads 2
