@@ -1,5 +1,7 @@
 #include "ngsynth/kit/kit_writer.h"
 
+#include "ngsynth/util/staged_folder.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -259,54 +261,21 @@ void check_kit(const KitDescription& kit) {
   }
 }
 
-KitDescription write_kit(const fs::path& folder_arg, KitDescription kit) {
-  if (folder_arg.empty()) throw Error("kit: no output folder");
-  fs::path folder = fs::absolute(folder_arg).lexically_normal();
-  if (folder.filename().empty()) folder = folder.parent_path();  // "out/" -> "out"
-  std::error_code ec;
-  const fs::file_status st = fs::symlink_status(folder, ec);
-  if (fs::exists(st)) {
-    if (fs::is_symlink(st)) fail_file(folder, "is a symbolic link; refusing to write a kit there");
-    if (!fs::is_directory(st)) fail_file(folder, "exists and is not a folder");
-    if (!fs::is_empty(folder, ec) || ec)
-      fail_file(folder, "exists and is not empty; refusing to write a kit into it");
-  }
+KitDescription write_kit(const fs::path& folder, KitDescription kit) {
+  StagedFolder staged(folder, "kit");  // refuses a non-empty destination before any work
   name_files(kit);
   check_kit(kit);
-
-  const fs::path parent = folder.parent_path();
-  fs::create_directories(parent, ec);
-  if (ec) fail_file(parent, "cannot create folder: " + ec.message());
-  // A fresh temporary folder beside `folder` (mkdir: the user's umask applies, as it
-  // will to the kit).
-  static std::atomic<uint64_t> counter{0};
-  fs::path tmp;
-  for (int attempt = 0;; ++attempt) {
-    const uint64_t r = mix_seed(static_cast<uint64_t>(::getpid()) * 1000003u + counter++,
-                                static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
-    std::ostringstream name;
-    name << "." << folder.filename().string() << ".tmp-" << std::hex << (r & 0xffffffffffULL);
-    tmp = parent / name.str();
-    if (fs::create_directory(tmp, ec)) break;
-    if (ec || attempt > 100) fail_file(tmp, "cannot create temporary folder: " + ec.message());
-  }
-  try {
-    for (const KitInstrument& inst : kit.instruments)
-      for (const KitLayer& layer : inst.layers) {
-        if (kit.format == "flac")
-          write_flac(tmp / layer.file, layer.audio, kit.sample_rate, kit.sample_format);
-        else
-          write_wav(tmp / layer.file, layer.audio, kit.sample_rate, kit.sample_format);
-      }
-    write_file_atomically(tmp / kDrumkitXml, drumkit_xml(kit));
-    write_file_atomically(tmp / sfz_file_name(kit), sfz_text(kit));
-    // rename(2) replaces an empty folder; anything else that appeared meanwhile stays.
-    fs::rename(tmp, folder, ec);
-    if (ec) fail_file(folder, "cannot move the finished kit into place: " + ec.message());
-  } catch (...) {
-    fs::remove_all(tmp, ec);
-    throw;
-  }
+  const fs::path& tmp = staged.staging();
+  for (const KitInstrument& inst : kit.instruments)
+    for (const KitLayer& layer : inst.layers) {
+      if (kit.format == "flac")
+        write_flac(tmp / layer.file, layer.audio, kit.sample_rate, kit.sample_format);
+      else
+        write_wav(tmp / layer.file, layer.audio, kit.sample_rate, kit.sample_format);
+    }
+  write_file_atomically(tmp / kDrumkitXml, drumkit_xml(kit));
+  write_file_atomically(tmp / sfz_file_name(kit), sfz_text(kit));
+  staged.commit();
   return kit;
 }
 

@@ -1,7 +1,8 @@
 // A folder written all or nothing: files go into a fresh temporary folder beside the
 // destination, which is renamed into place once everything is there. A reader (or a run
 // killed at any moment) sees the destination complete or not at all, and a failure leaves
-// nothing behind. (kit/kit_writer.cpp does the same for drum kits.)
+// nothing behind.
+// Used by the demo gallery and the drum kit writer.
 #pragma once
 
 #include <filesystem>
