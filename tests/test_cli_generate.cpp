@@ -186,6 +186,29 @@ TEST_F(CliGenerateTest, SampleWritesEventsPerClassDeterministically) {
                    "--stage temporal");
 }
 
+TEST_F(CliGenerateTest, ExportRewritesAModelFileWithFloat16Weights) {
+  run_ok("export " + q(model()) + " -o " + q(out("half.ngs")) + " --half");
+  EXPECT_LT(fs::file_size(out("half.ngs")), fs::file_size(model()) * 6 / 10);
+  Model m = load_model(out("half.ngs"));
+  ASSERT_TRUE(m.has_event());
+  EXPECT_EQ(m.info.classes, load_model(model()).info.classes);
+  run_ok("sample --model " + q(out("half.ngs")) + " -n 2 --seed 3 -o " + q(out("half-hits")));
+  run_ok("sample --model " + q(model()) + " -n 2 --seed 3 -o " + q(out("full-hits")));
+  const std::string name = m.info.classes.at(0) + "_001.wav";
+  const auto a = read_audio(out("half-hits") / name).samples, b = read_audio(out("full-hits") / name).samples;
+  ASSERT_EQ(a.size(), b.size());
+  double diff = 0, energy = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff += (a[i] - b[i]) * (a[i] - b[i]), energy += b[i] * b[i];
+  EXPECT_GT(diff, 0.0);              // rounded weights ...
+  EXPECT_LT(diff, 1e-4 * energy);    // ... that still make the same hit
+  // Re-writing a model over itself, or with a run's options, is refused; nothing is lost.
+  const std::string before = read_file(model());
+  expect_cli_error("export " + q(model()) + " -o " + q(model()) + " --half", "choose another output");
+  expect_cli_error("export " + q(model()) + " -o " + q(out("x.ngs")) + " --last", "--last");
+  EXPECT_EQ(read_file(model()), before);
+  EXPECT_FALSE(fs::exists(out("x.ngs")));
+}
+
 TEST_F(CliGenerateTest, PathsHaveExactLengthsAndFileErrorsNameTheLine) {
   const fs::path kick = kit_ / "PowR_BD_1.flac", hat = kit_ / "CHH_1.flac";
   run_ok("path --model " + q(model()) + " --from " + q(kick) + " --to " + q(hat) +

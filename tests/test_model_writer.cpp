@@ -91,8 +91,8 @@ void write_test_model(const std::filesystem::path& path, const TestModelSpec& sp
   out.header["classes"] = spec.classes;
   out.header["event"] = e;
   out.header["latent_map"] = map;
-  out.header["runtime_weights"] = {{"blob", 1}, {"tensors", w.set.size()}};
-  out.blobs = {std::string(), rt::tensor_set_bytes(w.set), points_bytes(map)};
+  out.header["weights"] = {{"blob", 0}, {"tensors", w.set.size()}, {"storage", "float32"}};
+  out.blobs = {rt::tensor_set_bytes(w.set), points_bytes(map), std::string(), std::string()};
   write_container(path, rt::kModelMagic, rt::kModelFormatVersion, out);
 }
 

@@ -4,6 +4,7 @@
 // several threads at once with the same samples as played alone.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstring>
@@ -139,6 +140,39 @@ TEST(RuntimeLayers, HalfPrecisionRoundsToNearestAndTheKernelMatches) {
   matvec_transposed_half(x.data(), wh.data(), rows, cols, y_half.data());
   matvec_transposed(x.data(), rounded.data(), rows, cols, y_ref.data());
   for (int c = 0; c < cols; ++c) EXPECT_NEAR(y_half[c], y_ref[c], 1e-5);
+}
+
+TEST(RuntimeTensorSet, Float16StorageHalvesTheBytesAndRoundsToNearestHalf) {
+  TensorSet set;
+  std::vector<float> v(1000);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = std::sin(0.37f * i) * (1.0f + i * 0.05f) + 1e-6f * i;
+  set.add("w", {10, 100}, v);
+  const std::string full = tensor_set_bytes(set), half = tensor_set_bytes(set, Storage::float16);
+  EXPECT_EQ(full.size() - half.size(), v.size() * 2);
+  const TensorSet back = parse_tensor_set(half, Storage::float16);
+  std::vector<uint16_t> h(v.size());
+  to_half(v.data(), h.data(), static_cast<int64_t>(v.size()));
+  double worst = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    EXPECT_EQ(back.at("w", {10, 100}).data[i], half_to_float(h[i]));
+    const float got = back.at("w", {10, 100}).data[i];
+    worst = std::max(worst, static_cast<double>(std::fabs(got - v[i]) / std::max(std::fabs(v[i]), 6.1e-5f)));
+  }
+  EXPECT_LT(worst, 1.0 / 1024);  // half an ulp of an 11-bit significand, and no worse
+  EXPECT_GT(worst, 0.0);         // really rounded
+  // Read with the wrong storage, the bytes are a clear error, not other weights.
+  EXPECT_THROW(parse_tensor_set(half, Storage::float32), Error);
+  TensorSet big;
+  big.add("huge.weight", {2}, {1.0f, 70000.0f});
+  try {
+    tensor_set_bytes(big, Storage::float16);
+    FAIL() << "a value beyond float16's range was stored";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("huge.weight"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(parse_storage("float16"), Storage::float16);
+  EXPECT_EQ(storage_name(Storage::float32), "float32");
+  EXPECT_THROW(parse_storage("int8"), Error);
 }
 
 TEST(RuntimeTensorSet, RoundTripsAndRejectsMalformedBytes) {

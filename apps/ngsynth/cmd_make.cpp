@@ -44,7 +44,7 @@ struct MakeArgs {
   std::vector<std::string> set_grain, set_event;
   uint64_t seed = 1;
   std::optional<int> threads;
-  bool no_classifier = false, quiet = false;
+  bool no_classifier = false, quiet = false, half = false;
 };
 
 // What a work folder was started with: a re-run with other settings is refused, so a
@@ -283,7 +283,8 @@ class Make {
     Model& m = r.model;
     m.classifier = classifier_;
     m.info.training["made_by"] = settings(a_);
-    save_model(a_.output, m);
+    save_model(a_.output, m, a_.half ? rt::Storage::float16 : rt::Storage::float32);
+    if (a_.half) m = load_model(a_.output);  // judge the rounded weights that will play
     std::printf("\nmodel %s: %zu classes, grain and event levels (event run at step %lld)\n",
                 a_.output.c_str(), m.info.classes.size(), (long long)r.step);
     print_dataset(data);
@@ -382,6 +383,7 @@ Run add_make(CLI::App& app) {
   app.add_option("--set-event", a->set_event, "Event-stage option, as `train --stage temporal --set`");
   app.add_flag("--no-classifier", a->no_classifier,
                "No drum classifier: no judging during training and no fidelity report");
+  app.add_flag("--half", a->half, "Store the model's weights as float16 (half the file; as `export --half`)");
   app.add_flag("-q,--quiet", a->quiet, "No progress lines within the stages");
   return [a] {
     fs::path out(a->output);

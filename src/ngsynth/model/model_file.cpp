@@ -49,11 +49,10 @@ EventVae make_event_vae(const EventOptions& o, const GrainOptions& g) {
   return EventVae(o, g.z_dim, g.n_grains, g.conditional ? g.n_classes : 0);
 }
 
-// Blobs: grain weights, then event weights, latent-map points, event-prior posteriors and
-// classifier weights (each empty when absent), then the runtime weights (named float32
-// tensors of the synthesis path, runtime/tensor_set.h; the header's runtime_weights.blob).
-// Files of earlier layouts hold 1, 3 or 5 blobs.
-void save_model(const std::filesystem::path& path, Model& m) {
+// Format 3: the header, then blobs: every weight once as named tensors (float32 or
+// float16), latent-map points, event-prior posteriors, classifier weights (each empty when
+// absent). Files of formats 1 and 2 (LibTorch archives) still load; runtime/model.h.
+void save_model(const std::filesystem::path& path, Model& m, rt::Storage storage) {
   const ModelInfo& info = m.info;
   Container c;
   c.header = {{"format", "ngsynth model"},
@@ -72,15 +71,17 @@ void save_model(const std::filesystem::path& path, Model& m) {
   if (!info.map.empty()) c.header["latent_map"] = info.map;
   if (!info.prior.empty()) c.header["event_prior"] = info.prior;
   if (!m.classifier.empty()) c.header["classifier"] = classifier_header(m.classifier);
-  c.blobs.push_back(module_bytes(*m.vae));
-  c.blobs.push_back(m.has_event() ? module_bytes(*m.event) : std::string());
+  const rt::TensorSet weights = all_weights(m);
+  c.header["weights"] = {{"blob", 0}, {"tensors", weights.size()},
+                         {"storage", rt::storage_name(storage)}, {"noise", "philox4x32-10"}};
+  try {
+    c.blobs.push_back(rt::tensor_set_bytes(weights, storage));
+  } catch (const Error& e) {
+    fail_file(path, e.what());
+  }
   c.blobs.push_back(info.map.empty() ? std::string() : points_bytes(info.map));
   c.blobs.push_back(info.prior.empty() ? std::string() : prior_bytes(info.prior));
   c.blobs.push_back(m.classifier.empty() ? std::string() : classifier_bytes(m.classifier));
-  const rt::TensorSet runtime = runtime_weights(m);
-  c.header["runtime_weights"] = {{"blob", c.blobs.size()}, {"tensors", runtime.size()},
-                                 {"noise", "philox4x32-10"}};
-  c.blobs.push_back(rt::tensor_set_bytes(runtime));
   write_container(path, kMagic, kModelFormatVersion, c);
 }
 
@@ -88,6 +89,7 @@ Model load_model(const std::filesystem::path& path, const torch::Device& device)
   Container c = read_container(path, kMagic, kModelFormatVersion, "model file", 1);
   Model m;
   std::size_t prior_events = 0;
+  rt::ModelLayout layout;
   try {
     m.info.grain = c.header.at("options").get<GrainOptions>();
     m.info.classes = c.header.at("classes").get<std::vector<std::string>>();
@@ -98,22 +100,46 @@ Model load_model(const std::filesystem::path& path, const torch::Device& device)
       m.info.prior = c.header.at("event_prior").get<EventPrior>();
       prior_events = c.header.at("event_prior").at("events").get<std::size_t>();
     }
+    // Files of the first layout hold the grain weights only.
+    if (c.version < 3 &&
+        (c.blobs.empty() || (c.blobs.size() != 1 && c.blobs.size() != 3 && c.blobs.size() < 5)))
+      fail_file(path, "model file holds no weights");
+    layout = rt::model_layout(c.header, c.version, c.blobs.size());
   } catch (const json::exception& e) {
     fail_file(path, std::string("model header: ") + e.what());
   } catch (const Error& e) {
-    fail_file(path, e.what());
+    const std::string what = e.what();
+    if (what.rfind(path.string() + ":", 0) == 0) throw;
+    fail_file(path, what);
   }
-  // Files of the first layout hold the grain weights only.
-  if (c.blobs.empty() || (c.blobs.size() != 1 && c.blobs.size() != 3 && c.blobs.size() < 5))
-    fail_file(path, "model file holds no weights");
+  static const std::string none;
+  auto blob = [&](std::size_t i) -> const std::string& { return i < c.blobs.size() ? c.blobs[i] : none; };
   m.vae = GrainVae(m.info.grain);
-  load_module_bytes(*m.vae, c.blobs[0], device, path);
+  if (m.info.event) m.event = make_event_vae(*m.info.event, m.info.grain);
+  if (layout.version >= 3) {
+    rt::TensorSet weights;
+    try {
+      weights = rt::parse_tensor_set(c.blobs[*layout.weights], layout.storage);
+    } catch (const Error& e) {
+      fail_file(path, e.what());
+    }
+    try {
+      std::size_t taken = load_tensors(*m.vae, "grain.", weights);
+      if (m.has_event()) taken += load_tensors(*m.event, "event.", weights);
+      if (taken != weights.size()) throw Error("the file holds tensors these options do not have");
+    } catch (const Error& e) {
+      fail_file(path, std::string("weights do not match the stored options: ") + e.what());
+    }
+  } else {
+    load_module_bytes(*m.vae, c.blobs[layout.torch_grain], device, path);
+    if (m.has_event()) {
+      if (blob(layout.torch_event).empty()) fail_file(path, "event weights are missing");
+      load_module_bytes(*m.event, c.blobs[layout.torch_event], device, path);
+    }
+  }
   m.vae->to(device);
   m.vae->eval();
-  if (m.info.event) {
-    if (c.blobs.size() < 2 || c.blobs[1].empty()) fail_file(path, "event weights are missing");
-    m.event = make_event_vae(*m.info.event, m.info.grain);
-    load_module_bytes(*m.event, c.blobs[1], device, path);
+  if (m.has_event()) {
     m.event->to(device);
     m.event->eval();
   }
@@ -121,7 +147,7 @@ Model load_model(const std::filesystem::path& path, const torch::Device& device)
     if (m.info.map.z_dim != m.info.grain.z_dim)
       fail_file(path, "latent map does not match the latent size");
     try {
-      set_points_bytes(m.info.map, c.blobs.size() >= 3 ? c.blobs[2] : std::string());
+      set_points_bytes(m.info.map, blob(layout.map));
     } catch (const Error& e) {
       fail_file(path, e.what());
     }
@@ -129,17 +155,17 @@ Model load_model(const std::filesystem::path& path, const torch::Device& device)
   if (c.header.contains("event_prior")) {
     const int classes = m.info.grain.conditional ? m.info.grain.n_classes : 0;
     if (!m.has_event() || m.info.prior.embed_dim != m.info.event->embed_dim ||
-        m.info.prior.n_classes != classes || c.blobs.size() < 5)
+        m.info.prior.n_classes != classes || layout.prior >= c.blobs.size())
       fail_file(path, "event prior does not match the event level");
     try {
-      set_prior_bytes(m.info.prior, c.blobs[3], prior_events);
+      set_prior_bytes(m.info.prior, c.blobs[layout.prior], prior_events);
     } catch (const Error& e) {
       fail_file(path, e.what());
     }
   }
   if (c.header.contains("classifier")) {
-    if (c.blobs.size() < 5) fail_file(path, "classifier weights are missing");
-    m.classifier = load_classifier_blob(c.header["classifier"], c.blobs[4], path);
+    if (blob(layout.classifier).empty()) fail_file(path, "classifier weights are missing");
+    m.classifier = load_classifier_blob(c.header["classifier"], c.blobs[layout.classifier], path);
   }
   return m;
 }

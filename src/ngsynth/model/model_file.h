@@ -1,6 +1,6 @@
 // The model file (.ngs): one self-describing, versioned file holding everything needed to
 // play a trained model: the options (sample rate, grain, hop, sizes), the class names, a
-// training summary, the grain VAE's weights, and, when trained, the event VAE, the
+// training summary, the weights of the grain VAE and, when trained, of the event VAE, the
 // latent map (the PCA plane of the grain space, with the training grains projected on it),
 // the class priors of the event embedding and the drum classifier that measured it.
 // Written atomically; loading a truncated, corrupt, foreign or other-version file is a
@@ -26,8 +26,8 @@
 
 namespace ngsynth {
 
-// 2: the runtime weights (blob named by the header's "runtime_weights"); version 1 files
-// still load, their runtime weights taken from the LibTorch weights.
+// 3: every weight once, as named tensors; versions 1 and 2 (LibTorch archives) still
+// load (runtime/model.h, ModelLayout).
 inline constexpr uint32_t kModelFormatVersion = rt::kModelFormatVersion;
 
 struct ModelInfo {
@@ -55,7 +55,10 @@ struct Model {
 // An event VAE sized for a grain model (latent size, grains per event, classes).
 EventVae make_event_vae(const EventOptions& o, const GrainOptions& g);
 
-void save_model(const std::filesystem::path& path, Model& model);
+// float16 storage halves the file (every weight rounded to float16; what loads from it is
+// what plays); an Error naming the tensor when a weight lies beyond float16's range.
+void save_model(const std::filesystem::path& path, Model& model,
+                rt::Storage storage = rt::Storage::float32);
 // The model is returned in eval mode on `device`.
 Model load_model(const std::filesystem::path& path, const torch::Device& device = torch::kCPU);
 

@@ -11,6 +11,7 @@ bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p,
 void copy_tensors(torch::nn::Module& module, const std::string& prefix,
                   const std::vector<std::string>& keep, rt::TensorSet& out) {
   auto take = [&](const std::string& name, const torch::Tensor& t) {
+    if (!t.is_floating_point()) return;  // BatchNorm's batch counts: not a weight
     bool wanted = false;
     for (const auto& k : keep) wanted = wanted || starts_with(name, k);
     if (!wanted) return;
@@ -36,6 +37,30 @@ rt::TensorSet event_runtime_weights(EventVaeImpl& event) {
   rt::TensorSet set;
   copy_tensors(event, "event.", {"dec_", "z_mean", "z_std"}, set);
   return set;
+}
+
+rt::TensorSet all_weights(Model& m) {
+  rt::TensorSet set;
+  copy_tensors(*m.vae, "grain.", {""}, set);
+  if (m.has_event()) copy_tensors(*m.event, "event.", {""}, set);
+  return set;
+}
+
+std::size_t load_tensors(torch::nn::Module& module, const std::string& prefix,
+                         const rt::TensorSet& set) {
+  torch::NoGradGuard no_grad;
+  std::size_t n = 0;
+  auto load = [&](const std::string& name, torch::Tensor& t) {
+    if (!t.is_floating_point()) return;
+    std::vector<int64_t> shape = t.sizes().vec();
+    const rt::NamedTensor& src = set.at(prefix + name, shape);
+    torch::Tensor cpu = torch::from_blob(const_cast<float*>(src.data.data()), shape, torch::kFloat32);
+    t.copy_(cpu);
+    ++n;
+  };
+  for (auto& p : module.named_parameters()) load(p.key(), p.value());
+  for (auto& b : module.named_buffers()) load(b.key(), b.value());
+  return n;
 }
 
 rt::TensorSet runtime_weights(Model& m) {

@@ -1,7 +1,5 @@
 #include "ngsynth/runtime/model.h"
 
-#include <nlohmann/json.hpp>
-
 #include "ngsynth/runtime/noise.h"
 #include "ngsynth/util/container.h"
 #include "ngsynth/util/error.h"
@@ -79,34 +77,53 @@ std::vector<float> Model::render_event(const std::vector<float>& embedding,
   return render(z, classes, seed, grain_.event_length());
 }
 
+ModelLayout model_layout(const nlohmann::json& h, uint32_t version, std::size_t blobs) {
+  ModelLayout l;
+  l.version = version;
+  if (version >= 3) {
+    const nlohmann::json& w = h.at("weights");
+    l.weights = w.at("blob").get<std::size_t>();
+    l.storage = parse_storage(w.at("storage").get<std::string>());
+    if (blobs != 4 || *l.weights != 0) throw Error("model file: unexpected blob layout");
+    return l;
+  }
+  l.map = 2, l.prior = 3, l.classifier = 4;
+  if (h.contains("runtime_weights")) {
+    l.weights = h.at("runtime_weights").at("blob").get<std::size_t>();
+    if (*l.weights >= blobs) throw Error("runtime weights are missing");
+  }
+  return l;
+}
+
 std::shared_ptr<const Model> load_model(const std::filesystem::path& path, Precision precision,
                                         std::optional<PriorKind> prior_kind) {
   const Container c = read_container(path, kModelMagic, kModelFormatVersion, "model file", 1);
   try {
     const nlohmann::json& h = c.header;
-    if (!h.contains("runtime_weights"))
+    const ModelLayout l = model_layout(h, c.version, c.blobs.size());
+    if (!l.weights)
       throw NoRuntimeWeights(path.string() + ": holds no runtime weights (written by an older "
                              "ngsynth): export it again with `ngsynth export`");
-    const auto blob = h.at("runtime_weights").at("blob").get<std::size_t>();
-    if (blob >= c.blobs.size()) fail_file(path, "runtime weights are missing");
+    static const std::string none;
+    auto blob = [&](std::size_t i) -> const std::string& { return i < c.blobs.size() ? c.blobs[i] : none; };
     LatentMap map;
     if (h.contains("latent_map")) {
       map = h.at("latent_map").get<LatentMap>();
-      set_points_bytes(map, c.blobs.size() > 2 ? c.blobs[2] : std::string());
+      set_points_bytes(map, blob(l.map));
     }
     std::optional<EventOptions> event;
     if (h.contains("event")) event = h.at("event").get<EventOptions>();
     EventPrior prior;
     if (h.contains("event_prior")) {
       prior = h.at("event_prior").get<EventPrior>();
-      if (c.blobs.size() < 5) fail_file(path, "event prior is missing");
-      set_prior_bytes(prior, c.blobs[3], h.at("event_prior").at("events").get<std::size_t>());
+      if (l.prior >= c.blobs.size()) fail_file(path, "event prior is missing");
+      set_prior_bytes(prior, c.blobs[l.prior], h.at("event_prior").at("events").get<std::size_t>());
     }
     if (prior_kind) prior.select(*prior_kind);
     return std::make_shared<const Model>(h.at("options").get<GrainOptions>(),
                                          h.at("classes").get<std::vector<std::string>>(), event,
-                                         std::move(map), parse_tensor_set(c.blobs[blob]), precision,
-                                         std::move(prior));
+                                         std::move(map), parse_tensor_set(c.blobs[*l.weights], l.storage),
+                                         precision, std::move(prior));
   } catch (const nlohmann::json::exception& e) {
     fail_file(path, std::string("model header: ") + e.what());
   } catch (const NoRuntimeWeights&) {

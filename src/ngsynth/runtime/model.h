@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "ngsynth/model/event_prior.h"
 #include "ngsynth/model/latent_map.h"
 #include "ngsynth/model/options.h"
@@ -22,10 +24,26 @@
 
 namespace ngsynth::rt {
 
-// The model file's magic and format version (2: runtime weights, counter-based noise;
-// version 1 files hold LibTorch weights only).
+// The model file's magic and format version. 3: every weight once, as named tensors
+// (float32 or float16), which both LibTorch and the runtime read; 2: LibTorch archives plus
+// a copy of the synthesis path's tensors (runtime weights, counter-based noise); 1: LibTorch
+// archives only. All three are read.
 inline constexpr const char* kModelMagic = "NGSMODEL";
-inline constexpr uint32_t kModelFormatVersion = 2;
+inline constexpr uint32_t kModelFormatVersion = 3;
+
+// Where a model file keeps what: blob indices, and the named tensors' storage.
+struct ModelLayout {
+  uint32_t version = kModelFormatVersion;
+  std::optional<std::size_t> weights;  // named tensors: all weights (3), synthesis path (2), none (1)
+  Storage storage = Storage::float32;
+  std::size_t map = 1, prior = 2, classifier = 3;
+  // Format 1 and 2: the LibTorch archives of the grain and event levels.
+  std::size_t torch_grain = 0, torch_event = 1;
+};
+// Format 3: header "weights" {blob, tensors, storage, noise}, blobs weights | map points |
+// prior posteriors | classifier; earlier: LibTorch grain | event | map | prior | classifier
+// | (2) runtime weights, named by the header's "runtime_weights". Error when inconsistent.
+ModelLayout model_layout(const nlohmann::json& header, uint32_t version, std::size_t blobs);
 
 class Model {
  public:

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "ngsynth/model/recurrent_kernels.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth::rt {
@@ -89,23 +90,43 @@ const NamedTensor& TensorSet::at_rank(const std::string& name, std::size_t rank)
   return *t;
 }
 
-std::string tensor_set_bytes(const TensorSet& set) {
+std::string storage_name(Storage s) { return s == Storage::float16 ? "float16" : "float32"; }
+
+Storage parse_storage(const std::string& name) {
+  if (name == "float32") return Storage::float32;
+  if (name == "float16") return Storage::float16;
+  throw Error("runtime weights: unknown storage \"" + name + "\" (float32 or float16)");
+}
+
+std::string tensor_set_bytes(const TensorSet& set, Storage storage) {
   std::string out;
   put<uint32_t>(out, static_cast<uint32_t>(set.size()));
+  std::vector<uint16_t> half;
   for (const auto& t : set.tensors()) {
     put<uint32_t>(out, static_cast<uint32_t>(t.name.size()));
     out += t.name;
     put<uint32_t>(out, static_cast<uint32_t>(t.shape.size()));
     for (int64_t d : t.shape) put<int64_t>(out, d);
-    out.append(reinterpret_cast<const char*>(t.data.data()), t.data.size() * sizeof(float));
+    if (storage == Storage::float32) {
+      out.append(reinterpret_cast<const char*>(t.data.data()), t.data.size() * sizeof(float));
+      continue;
+    }
+    for (float v : t.data)
+      if (!(std::fabs(v) <= 65504.0f))
+        throw Error("tensor " + t.name + " holds " + std::to_string(v) +
+                    ", beyond float16's range: store the weights as float32");
+    half.resize(t.data.size());
+    to_half(t.data.data(), half.data(), static_cast<int64_t>(half.size()));
+    out.append(reinterpret_cast<const char*>(half.data()), half.size() * sizeof(uint16_t));
   }
   return out;
 }
 
-TensorSet parse_tensor_set(const std::string& bytes) {
+TensorSet parse_tensor_set(const std::string& bytes, Storage storage) {
   Reader in(bytes);
   TensorSet set;
   const auto count = in.get<uint32_t>();
+  const uint64_t value_size = storage == Storage::float16 ? sizeof(uint16_t) : sizeof(float);
   for (uint32_t i = 0; i < count; ++i) {
     const auto name_size = in.get<uint32_t>();
     if (name_size == 0 || name_size > 256) throw Error("runtime weights: invalid tensor name");
@@ -116,7 +137,16 @@ TensorSet parse_tensor_set(const std::string& bytes) {
     for (auto& d : shape) d = in.get<int64_t>();
     const int64_t n = element_count(shape);
     std::vector<float> data(static_cast<std::size_t>(n));
-    std::memcpy(data.data(), in.take(static_cast<uint64_t>(n) * sizeof(float)), n * sizeof(float));
+    const char* values = in.take(static_cast<uint64_t>(n) * value_size);
+    if (storage == Storage::float32) {
+      std::memcpy(data.data(), values, n * sizeof(float));
+    } else {
+      for (int64_t k = 0; k < n; ++k) {
+        uint16_t h;
+        std::memcpy(&h, values + k * sizeof h, sizeof h);
+        data[static_cast<std::size_t>(k)] = half_to_float(h);
+      }
+    }
     for (float v : data)
       if (!std::isfinite(v)) throw Error("runtime weights: tensor " + name + " holds a non-finite value");
     set.add(std::move(name), std::move(shape), std::move(data));

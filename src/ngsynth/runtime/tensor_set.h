@@ -1,6 +1,7 @@
-// Named float32 tensors (name, shape, data): the synthesis runtime's weights as they travel
-// in a model file, readable without LibTorch. Bytes (little-endian): u32 count, then per
-// tensor u32 name length, name, u32 rank, i64 dims, float32 values (row-major).
+// Named float32 tensors (name, shape, data): a model's weights as they travel in a model
+// file, readable without LibTorch. Bytes (little-endian): u32 count, then per tensor u32
+// name length, name, u32 rank, i64 dims, values (row-major) stored as float32 or as IEEE
+// float16 (half the bytes; the storage is recorded beside the bytes, in the file's header).
 #pragma once
 
 #include <cstdint>
@@ -34,8 +35,14 @@ class TensorSet {
   std::vector<NamedTensor> tensors_;
 };
 
-std::string tensor_set_bytes(const TensorSet& set);
+enum class Storage { float32, float16 };
+// "float32" / "float16"; Error naming the text for anything else.
+std::string storage_name(Storage s);
+Storage parse_storage(const std::string& name);
+
+// float16: Error naming the tensor when a value lies beyond float16's range (65504).
+std::string tensor_set_bytes(const TensorSet& set, Storage storage = Storage::float32);
 // Error ("runtime weights: ...") when the bytes are truncated, trailing or malformed.
-TensorSet parse_tensor_set(const std::string& bytes);
+TensorSet parse_tensor_set(const std::string& bytes, Storage storage = Storage::float32);
 
 }  // namespace ngsynth::rt
