@@ -10,6 +10,8 @@
 
 #include "ngsynth/audio/audio_file.h"
 #include "ngsynth/model/model_file.h"
+#include "ngsynth/util/container.h"
+#include "ngsynth/util/version.h"
 #include "test_support.h"
 
 namespace ngsynth {
@@ -86,6 +88,17 @@ TEST_F(CliTest, TrainExportReconstructEvalOnRealSounds) {
   expect_cli_error("train --stage classifier --data " + q(data()) + " -o " + q(out("judge.ngk")) +
                        test::kTinyClassifierArgs,
                    "already exists");
+}
+
+TEST_F(CliTest, TheModelFileAndVersionNameTheCodeThatWroteThem) {
+  const auto v = test::run_command(cli() + " --version");
+  ASSERT_EQ(v.exit_code, 0) << v.output;
+  EXPECT_NE(v.output.find(version_text()), std::string::npos) << v.output;
+  // Built from this git checkout: a real commit, not the fallback.
+  EXPECT_EQ(std::string(source_commit()).find("unknown"), std::string::npos) << source_commit();
+  EXPECT_GE(std::string(source_commit()).size(), 7u);
+  const Container c = read_container(model(), "NGSMODEL", kModelFormatVersion, "model file");
+  EXPECT_EQ(c.header.at("written_by"), version_text());
 }
 
 TEST_F(CliTest, ResumeContinuesTheRun) {

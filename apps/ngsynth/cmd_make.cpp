@@ -25,6 +25,7 @@
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/progress.h"
+#include "ngsynth/util/version.h"
 
 namespace ngsynth::cli {
 namespace {
@@ -283,6 +284,7 @@ class Make {
     Model& m = r.model;
     m.classifier = classifier_;
     m.info.training["made_by"] = settings(a_);
+    m.info.training["made_by"]["ngsynth"] = version_text();
     save_model(a_.output, m, a_.half ? rt::Storage::float16 : rt::Storage::float32);
     if (a_.half) m = load_model(a_.output);  // judge the rounded weights that will play
     std::printf("\nmodel %s: %zu classes, grain and event levels (event run at step %lld)\n",

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -24,7 +25,7 @@ int main(int argc, char** argv) {
       "Each subcommand explains itself: ngsynth SUBCOMMAND --help",
       "ngsynth"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "ngsynth 0.1.0");
+  app.set_version_flag("--version", ngsynth::version_text());
 
   std::map<CLI::App*, ngsynth::cli::Run> runs;
   auto add = [&](const char* name, const char* help, auto adder) {

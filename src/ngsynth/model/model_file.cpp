@@ -4,6 +4,7 @@
 #include "ngsynth/model/runtime_weights.h"
 #include "ngsynth/util/container.h"
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/version.h"
 
 namespace ngsynth {
 using nlohmann::json;
@@ -63,7 +64,8 @@ void save_model(const std::filesystem::path& path, Model& m, rt::Storage storage
               {"classes", info.classes},
               {"options", info.grain},
               {"training", info.training},
-              {"parameters", count_parameters(*m.vae)}};
+              {"parameters", count_parameters(*m.vae)},
+              {"written_by", version_text()}};
   if (m.has_event()) {
     c.header["event"] = m.event->options();
     c.header["event_parameters"] = count_parameters(*m.event);
