@@ -41,7 +41,9 @@ class DrumsPlugin : public Plugin {
   const char* getMaker() const override { return "ngsynth"; }
   const char* getHomePage() const override { return "https://github.com/ngsynth/ngsynth"; }
   const char* getLicense() const override { return "MIT"; }
-  uint32_t getVersion() const override { return d_version(0, 1, 0); }
+  uint32_t getVersion() const override {
+    return d_version(NGSYNTH_VERSION_MAJOR, NGSYNTH_VERSION_MINOR, NGSYNTH_VERSION_PATCH);  // CMake's PROJECT_VERSION
+  }
   int64_t getUniqueId() const override { return d_cconst('N', 'g', 'D', 'r'); }
 
   void initAudioPort(bool input, uint32_t index, AudioPort& port) override {

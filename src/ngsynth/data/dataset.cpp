@@ -13,6 +13,7 @@
 
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/version.h"
 #include "ngsynth/util/hash.h"
 #include "ngsynth/util/json_fields.h"
 
@@ -27,7 +28,6 @@ static_assert(std::endian::native == std::endian::little,
 namespace {
 
 constexpr std::string_view kMagic = "NGSDATA1";
-constexpr const char* kCreatedBy = "ngsynth 0.1.0";
 // Magic, version, header length; then sample count; then checksum.
 constexpr std::size_t kFixedBytes = 8 + 4 + 8 + 8 + 8;
 
@@ -73,7 +73,7 @@ std::string header_json(const Dataset& d) {
     entries.push_back({{"source", e.source}, {"class", e.class_index}, {"split", split_name(e.split)}});
   json h = {{"sample_rate", d.sample_rate}, {"event_length", d.event_length},
             {"classes", d.classes},         {"entries", entries},
-            {"created_by", kCreatedBy}};
+            {"created_by", version_text()}};
   // Source names are file names, i.e. bytes: invalid UTF-8 is stored as U+FFFD.
   return h.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -21,6 +21,7 @@
 #include "ngsynth/data/sources.h"
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
+#include "ngsynth/util/version.h"
 #include "ngsynth/util/hash.h"
 
 namespace ngsynth {
@@ -29,7 +30,6 @@ using ojson = nlohmann::ordered_json;  // keeps the manifest's keys in a readabl
 
 namespace {
 
-constexpr const char* kCreatedBy = "ngsynth 0.1.0";
 
 void require(bool ok, const std::string& field, const std::string& why) {
   if (!ok) throw Error("prepare option " + field + ": " + why);
@@ -293,7 +293,7 @@ PrepareResult prepare_dataset(const std::vector<fs::path>& sources, const Prepar
 
 void write_prepared(const PrepareResult& result, const fs::path& dataset_path) {
   const ojson manifest = {{"dataset", dataset_path.filename().string()},
-                          {"created_by", kCreatedBy},
+                          {"created_by", version_text()},
                           {"sources", result.sources},
                           {"options", options_json(result.options)},
                           {"classes", result.dataset.classes},
