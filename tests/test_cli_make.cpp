@@ -4,7 +4,11 @@
 // command did not make is never replaced.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "ngsynth/model/model_file.h"
+#include "ngsynth/util/container.h"
+#include "ngsynth/util/version.h"
 #include "test_support.h"
 
 namespace ngsynth {
@@ -47,11 +51,30 @@ TEST(CliMake, ResumesAfterAKillAndMakesAPlayableModel) {
   const Model m = load_model(model);
   EXPECT_TRUE(m.has_event());
   EXPECT_EQ(m.info.classes, (std::vector<std::string>{"hihat", "kick", "snare"}));
+  // The model says what made it: the sources, the code, the command.
+  const auto& made = m.info.training.at("made_by");
+  EXPECT_EQ(made.at("sources").at(0), fs::absolute(sounds).lexically_normal().string());
+  EXPECT_EQ(made.at("ngsynth"), version_text());
+  EXPECT_NE(made.at("command").get<std::string>().find("ngsynth make " + sounds.string() + " -o "),
+            std::string::npos) << made;
   r = test::run_command(test::cli() + " sample --model " + q(model) + " -n 1 -o " +
                         q(dir.path() / "hits"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const auto& cls : m.info.classes)
     EXPECT_TRUE(fs::exists(dir.path() / "hits" / (cls + "_000.wav"))) << cls;
+
+  // Exact steps, with progress: one line across the stages, with the whole job's time left.
+  r = test::run_command(test::cli() + " make " + q(sounds) + " -o " + q(dir.path() / "steps.ngs") +
+                        " --grain-steps 2 --event-steps 2 --threads 1 --no-classifier --half" +
+                        " --set-grain encoder_hidden=32 --set-grain decoder_hidden=32 --set-grain z_dim=8" +
+                        " --set-event hidden=16 --set-event embed_dim=4");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\[make 3/5 grain\]  step 1/2 .* \(all: [0-9hms]+\))")))
+      << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\[make 4/5 event\]  step 1/2 .* \(all: [0-9hms]+\))")))
+      << r.output;
+  EXPECT_EQ(read_container(dir.path() / "steps.ngs", "NGSMODEL", kModelFormatVersion, "model file")
+                .header.at("weights").at("storage"), "float16");
 
   test::expect_cli_error("make " + q(kit) + " -o " + q(model) + " --minutes 0.3",
                          "was started with other sources or options");

@@ -170,6 +170,11 @@ TEST(RuntimeTensorSet, Float16StorageHalvesTheBytesAndRoundsToNearestHalf) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("huge.weight"), std::string::npos) << e.what();
   }
+  // A tensor with a zero dimension holds no values (fuzz_model found a null memcpy here).
+  TensorSet empty;
+  empty.add("none", {0, 4}, {});
+  for (Storage st : {Storage::float32, Storage::float16})
+    EXPECT_EQ(parse_tensor_set(tensor_set_bytes(empty, st), st).at("none", {0, 4}).data.size(), 0u);
   EXPECT_EQ(parse_storage("float16"), Storage::float16);
   EXPECT_EQ(storage_name(Storage::float32), "float32");
   EXPECT_THROW(parse_storage("int8"), Error);

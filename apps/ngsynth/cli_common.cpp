@@ -13,6 +13,31 @@
 namespace ngsynth::cli {
 
 namespace {
+std::string& command_line_text() {
+  static std::string text;
+  return text;
+}
+}  // namespace
+
+void set_command_line(int argc, char** argv) {
+  std::string& out = command_line_text();
+  out.clear();
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = i == 0 ? std::string("ngsynth") : std::string(argv[i]);
+    const bool plain = !arg.empty() && arg.find_first_not_of(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./=:,+@%") == std::string::npos;
+    if (!plain) {
+      std::string quoted = "'";
+      for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      arg = quoted + "'";
+    }
+    out += (i ? " " : "") + arg;
+  }
+}
+
+const std::string& command_line() { return command_line_text(); }
+
+namespace {
 constexpr double kLongWorkSeconds = 60.0;  // longer sounds get a line saying so
 }  // namespace
 

@@ -19,6 +19,11 @@ struct RenderArgs {
   uint64_t seed = 1;
   double max_seconds = 600;  // longest sound read or made
 };
+// The command line this program was started with, shell-quoted where an argument needs it
+// (recorded by `make` in the model file); set once by main.
+void set_command_line(int argc, char** argv);
+const std::string& command_line();
+
 // --model (required), --seed, --format, --device, --max-seconds.
 void add_render_options(CLI::App& app, RenderArgs& a);
 // --prior, for the commands that sample events.

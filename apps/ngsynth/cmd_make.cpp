@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,10 @@ using nlohmann::json;
 // samples grows with grain training, issue 8's measurements); the event stage converges in
 // about a quarter of that; the rest is left for the classifier, the exports and the report.
 constexpr double kGrainShare = 0.70, kEventShare = 0.22;
+// For the whole job's ETA with exact step counts, measured on the default model's run (fast
+// preset, 2 cores): an event step costs about this many grain steps, and the final export
+// and class-fidelity report about this many.
+constexpr double kEventStepCost = 1.15, kFinishCost = 20;
 
 struct MakeArgs {
   std::vector<std::string> sources;
@@ -216,9 +221,29 @@ class Make {
     return std::max(left, 0.0) / 60;
   }
 
-  // Trains (or continues) a run; false when interrupted.
-  bool train(Trainer& t, const std::atomic<bool>& stop, bool judge) {
-    if (judge && !classifier_.empty()) t.set_judge(classifier_, 8);
+  // The progress line's whole-job ETA: the stages after the grain stage (event_stage
+  // false) or the event stage, given the current stage's step rate: the event stage's time
+  // share or its steps left, then the export and report. An estimate.
+  std::function<double(double)> later_s(bool event_stage) const {
+    double event_s = 0, event_steps = 0;
+    if (!event_stage) {
+      const fs::path cp = event_run() / "checkpoint.ngc";
+      if (a_.event_steps)
+        event_steps = static_cast<double>(std::max<int64_t>(
+            0, *a_.event_steps - (fs::exists(cp) ? load_checkpoint(cp).state.step : 0)));
+      else
+        event_s = std::max(0.0, budget_s(kEventShare) - trained_s("event"));
+    }
+    return [=](double steps_per_s) {
+      const double grain_step_s = 1 / std::max(steps_per_s, 1e-9) / (event_stage ? kEventStepCost : 1);
+      return event_s + (event_steps * kEventStepCost + kFinishCost) * grain_step_s;
+    };
+  }
+
+  // Trains (or continues) a run of the grain or the event stage; false when interrupted.
+  bool train(Trainer& t, const std::atomic<bool>& stop, bool event_stage) {
+    if (event_stage && !classifier_.empty()) t.set_judge(classifier_, 8);
+    t.set_progress_frame(event_stage ? "[make 4/5 event]" : "[make 3/5 grain]", later_s(event_stage));
     const TrainSummary s = t.run(&stop, a_.quiet);
     return s.stop_reason != "interrupted";
   }
@@ -285,6 +310,8 @@ class Make {
     m.classifier = classifier_;
     m.info.training["made_by"] = settings(a_);
     m.info.training["made_by"]["ngsynth"] = version_text();
+    m.info.training["made_by"]["budget"] = budget(a_);
+    m.info.training["made_by"]["command"] = command_line();  // the call that finished it
     save_model(a_.output, m, a_.half ? rt::Storage::float16 : rt::Storage::float32);
     if (a_.half) m = load_model(a_.output);  // judge the rounded weights that will play
     std::printf("\nmodel %s: %zu classes, grain and event levels (event run at step %lld)\n",

@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include "cli_common.h"
 #include "commands.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/version.h"
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
   add("serve", "Play a model live: OSC server, drum machine, JACK", ngsynth::cli::add_serve);
   add("bench", "Measure training and synthesis speed", ngsynth::cli::add_bench);
 
+  ngsynth::cli::set_command_line(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

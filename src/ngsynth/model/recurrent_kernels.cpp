@@ -4,6 +4,7 @@
 #include <cstring>
 
 #if defined(__GNUC__) && defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define NGSYNTH_F16C 1
 #endif
@@ -107,8 +108,12 @@ void matvec_half_f16c(const float* __restrict x, const uint16_t* __restrict wt, 
 void matvec_transposed_half(const float* x, const uint16_t* wt, int64_t rows, int64_t cols,
                             float* y) {
 #ifdef NGSYNTH_F16C
-  static const bool f16c = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-                           __builtin_cpu_supports("f16c");
+  // F16C from CPUID leaf 1 (ECX bit 29): clang 14 has no __builtin_cpu_supports("f16c").
+  static const bool f16c = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+           __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C);
+  }();
   if (f16c) return matvec_half_f16c(x, wt, rows, cols, y);
 #endif
   matvec_half_portable(x, wt, rows, cols, y);

@@ -107,6 +107,7 @@ std::string tensor_set_bytes(const TensorSet& set, Storage storage) {
     out += t.name;
     put<uint32_t>(out, static_cast<uint32_t>(t.shape.size()));
     for (int64_t d : t.shape) put<int64_t>(out, d);
+    if (t.data.empty()) continue;
     if (storage == Storage::float32) {
       out.append(reinterpret_cast<const char*>(t.data.data()), t.data.size() * sizeof(float));
       continue;
@@ -138,7 +139,9 @@ TensorSet parse_tensor_set(const std::string& bytes, Storage storage) {
     const int64_t n = element_count(shape);
     std::vector<float> data(static_cast<std::size_t>(n));
     const char* values = in.take(static_cast<uint64_t>(n) * value_size);
-    if (storage == Storage::float32) {
+    if (n == 0) {
+      // a tensor with a zero dimension: no values (and data() may be null)
+    } else if (storage == Storage::float32) {
       std::memcpy(data.data(), values, n * sizeof(float));
     } else {
       for (int64_t k = 0; k < n; ++k) {

@@ -360,6 +360,11 @@ void Trainer::log(const json& line) {
   out << line.dump() << "\n";
 }
 
+void Trainer::set_progress_frame(std::string label, std::function<double(double)> later_s) {
+  frame_label_ = std::move(label);
+  frame_later_s_ = later_s;
+}
+
 TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
   const TrainOptions& o = state_.train;
   set_threads(o.threads);
@@ -420,7 +425,10 @@ TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
                     (long long)state_.step, (long long)o.max_steps, l.total, recon_name,
                     l.recon, l.kl,
                     l.beta, l.lr, rate, format_duration(eta).c_str());
-      progress.update(line);
+      std::string framed = line;
+      if (!frame_label_.empty()) framed = frame_label_ + "  " + framed;
+      if (frame_later_s_) framed += "  (all: " + format_duration(eta + frame_later_s_(rate)) + ")";
+      progress.update(framed);
     }
     if (state_.step % o.eval_every == 0) {
       // A machine that slows down (other work) shortens the schedule again, never lengthens it.
@@ -434,10 +442,13 @@ TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
                               (long long)state_.step, test_name, test, state_.best_test_loss,
                               (long long)state_.best_step);
         if (last_test_.contains("active_dims"))
-          std::snprintf(line + n, sizeof line - n, ", KL %.1f nats per event, %lld/%d active dims",
-                        last_test_["kl_per_event"].get<double>(),
-                        (long long)last_test_["active_dims"].get<int64_t>(),
-                        state_.event->embed_dim);
+          n += std::snprintf(line + n, sizeof line - n, ", KL %.1f nats per event, %lld/%d active dims",
+                             last_test_["kl_per_event"].get<double>(),
+                             (long long)last_test_["active_dims"].get<int64_t>(),
+                             state_.event->embed_dim);
+        if (last_test_.value("sampled_accuracy", json()).is_number() && n < static_cast<int>(sizeof line))
+          std::snprintf(line + n, sizeof line - n, ", samples heard as their class %.0f %%",
+                        100 * last_test_["sampled_accuracy"].get<double>());
         progress.finish(line);
       }
       if (o.patience > 0 && state_.evals_since_best >= o.patience)

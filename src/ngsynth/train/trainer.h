@@ -80,6 +80,10 @@ class Trainer {
   // The drum classifier that the event stages' test evaluations judge samples with,
   // `samples` events per class (class priors fitted to the current event encoder).
   void set_judge(Classifier classifier, int samples = 8);
+  // For a caller running several stages (`ngsynth make`): progress lines start with
+  // `label` and end with the time left for the whole job: this stage's ETA plus
+  // later_s(this stage's steps per second), the caller's estimate of the stages after it.
+  void set_progress_frame(std::string label, std::function<double(double)> later_s);
   void save(const std::filesystem::path& path);
   const TrainState& state() const { return state_; }
   GrainVae& model() { return vae_; }
@@ -115,6 +119,8 @@ class Trainer {
   std::vector<int64_t> class_map_;
   Classifier judge_;
   int judge_samples_ = 0;
+  std::string frame_label_;
+  std::function<double(double)> frame_later_s_;
 };
 
 }  // namespace ngsynth
