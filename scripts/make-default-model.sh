@@ -9,6 +9,6 @@ cd "$(dirname "$0")/.."
 ng=${NGSYNTH:-build/bin/ngsynth}
 out=${OUT:-out/default}
 mkdir -p "$out"
-mapfile -t kits < <(dpkg -L hydrogen-drumkits | grep '/drumkit.xml$' | sed 's|/drumkit.xml$||' | sort)
-[ "${#kits[@]}" -gt 0 ] || { echo "hydrogen-drumkits is not installed (scripts/setup.sh)" >&2; exit 1; }
+mapfile -t kits < <(scripts/default-kits.sh)
+[ "${#kits[@]}" -gt 0 ] || exit 1
 exec "$ng" make "${kits[@]}" -o "$out/drums.ngs" --grain-steps 8000 --event-steps 2500 --seed 1 --threads 2 --half

@@ -7,7 +7,7 @@
 # file of the model (out/kit), a drum loop (out/beat.wav) and the evaluation of the test
 # split (out/eval.json). No training: a few minutes after the build.
 #   --train   train the default model first (scripts/make-default-model.sh: fixed steps
-#             and seed, about an hour and a half on 2 idle cores, resumable: run it again
+#             and seed, about an hour on 2 idle cores, resumable: run it again
 #             after a stop) into out/default/drums.ngs, and play that one
 #   OUT=dir   write into dir instead of ./out (it must not hold an earlier demo or kit)
 set -euo pipefail
@@ -34,13 +34,15 @@ for d in demo samples kit; do
   if [ -e "$out/$d" ]; then echo "run-default.sh: $out/$d exists (from an earlier run): move it away or set OUT" >&2; exit 1; fi
 done
 
-$ng demo --model "$model" -o "$out/demo"
+# The default corpus as a dataset: the test sounds of the demo and the evaluation.
+mapfile -t kits < <(scripts/default-kits.sh)
+[ -f "$out/drums.ngd" ] || $ng prepare "${kits[@]}" -o "$out/drums.ngd"
+$ng demo --model "$model" --data "$out/drums.ngd" -o "$out/demo"
 $ng sample --model "$model" -n 4 -o "$out/samples"
 $ng kit --model "$model" -o "$out/kit" --name "ngsynth default" \
   --license "GPL-2+ (sampled from a model trained on Debian hydrogen-drumkits; models/README.md)"
 $ng drums --model "$model" --write-pattern "$out/beat.json"
 $ng drums --model "$model" "$out/beat.json" --loops 4 -o "$out/beat.wav"
-[ -f "$out/drums.ngd" ] || $ng prepare /usr/share/hydrogen/data/drumkits -o "$out/drums.ngd"
 $ng eval --model "$model" --data "$out/drums.ngd" --json "$out/eval.json"
 echo "done: open $out/demo/index.html; new hits in $out/samples, a Hydrogen kit and SFZ in" \
   "$out/kit, a drum loop $out/beat.wav, metrics in $out/eval.json (model: $model)"
