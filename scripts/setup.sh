@@ -39,6 +39,7 @@ packages=(
   libxcursor-dev libxrandr-dev  # optional X11 extensions DGL uses when present
   xvfb                        # tests: the plugin's UI shown by jalv.gtk3 on a virtual display
   ardour                      # tests: Ardour 7 headless (ardour7-lua, ardour7-export) bounces the plugin
+  clang libclang-rt-14-dev    # tests: the libFuzzer targets (scripts/fuzz.sh, ASan + UBSan)
 )
 
 missing=()
