@@ -60,9 +60,18 @@ struct Rig {
   void send(const void* p, size_t n) {
     ::sendto(fd, p, n, 0, reinterpret_cast<const sockaddr*>(&to), sizeof to);
   }
-  // Sends "/help s /syncN" and waits for its (error) reply: replies come in order, so the
+  // Sends "/reply_to i 0" (an input may have sent its own /reply_to, in a raw packet, a
+  // bundle or a path the fuzzer spelled, and the replies must come back to this socket),
+  // then "/help s /syncN", and waits for its (error) reply: replies come in order, so the
   // input's messages have all been handled by then.
   void sync() {
+    lo_message back = lo_message_new();
+    lo_message_add_int32(back, 0);
+    size_t back_n = 0;
+    void* back_bytes = lo_message_serialise(back, "/reply_to", nullptr, &back_n);
+    send(back_bytes, back_n);
+    std::free(back_bytes);
+    lo_message_free(back);
     const std::string marker = "/sync" + std::to_string(++syncs);
     lo_message m = lo_message_new();
     lo_message_add_string(m, marker.c_str());
@@ -131,7 +140,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto& table = live::osc_messages();
     const uint8_t pick = in.byte();
     std::string path = pick < 240 ? table[pick % table.size()].path : "/" + in.text();
-    if (path == "/reply_to") path = "/ping";  // replies must come back to this socket
+    if (path == "/reply_to") path = "/ping";  // replies must come back here (see sync)
     lo_message m = lo_message_new();
     const int argc = in.byte() % 6;
     for (int i = 0; i < argc; ++i) add_argument(m, in);

@@ -175,6 +175,18 @@ TEST(RuntimeTensorSet, Float16StorageHalvesTheBytesAndRoundsToNearestHalf) {
   empty.add("none", {0, 4}, {});
   for (Storage st : {Storage::float32, Storage::float16})
     EXPECT_EQ(parse_tensor_set(tensor_set_bytes(empty, st), st).at("none", {0, 4}).data.size(), 0u);
+  // A header claiming 2^33 values in a few bytes is "truncated", not a 32 GB allocation
+  // (fuzz_model ran out of memory here).
+  std::string claim;
+  auto put = [&](const auto v) { claim.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(uint32_t{1}), put(uint32_t{1}), claim += "w", put(uint32_t{2}), put(int64_t{1} << 17), put(int64_t{1} << 16);
+  claim += "just a few bytes";
+  try {
+    parse_tensor_set(claim);
+    FAIL() << "a truncated tensor was read";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
   EXPECT_EQ(parse_storage("float16"), Storage::float16);
   EXPECT_EQ(storage_name(Storage::float32), "float32");
   EXPECT_THROW(parse_storage("int8"), Error);

@@ -137,8 +137,9 @@ TensorSet parse_tensor_set(const std::string& bytes, Storage storage) {
     std::vector<int64_t> shape(rank);
     for (auto& d : shape) d = in.get<int64_t>();
     const int64_t n = element_count(shape);
-    std::vector<float> data(static_cast<std::size_t>(n));
+    // The bytes first: a header claiming a huge tensor is "truncated", not an allocation.
     const char* values = in.take(static_cast<uint64_t>(n) * value_size);
+    std::vector<float> data(static_cast<std::size_t>(n));
     if (n == 0) {
       // a tensor with a zero dimension: no values (and data() may be null)
     } else if (storage == Storage::float32) {
