@@ -63,32 +63,39 @@ struct Rig {
   // Sends "/reply_to i 0" (an input may have sent its own /reply_to, in a raw packet, a
   // bundle or a path the fuzzer spelled, and the replies must come back to this socket),
   // then "/help s /syncN", and waits for its (error) reply: replies come in order, so the
-  // input's messages have all been handled by then.
+  // input's messages have all been handled by then. Replies are UDP, best effort: one can
+  // be lost (a flood of replies to an input fills this socket's buffer), so an unanswered
+  // sync is sent again, with a new marker, twice; a server that answers none of the three
+  // in 5 s each has stopped.
   void sync() {
-    lo_message back = lo_message_new();
-    lo_message_add_int32(back, 0);
-    size_t back_n = 0;
-    void* back_bytes = lo_message_serialise(back, "/reply_to", nullptr, &back_n);
-    send(back_bytes, back_n);
-    std::free(back_bytes);
-    lo_message_free(back);
-    const std::string marker = "/sync" + std::to_string(++syncs);
+    send_message("/reply_to", nullptr, 0);
+    std::vector<char> buf(65536);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      const std::string marker = "/sync" + std::to_string(++syncs);
+      send_message("/help", marker.c_str(), -1);
+      for (;;) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 5000) <= 0) break;
+        const ssize_t got = ::recv(fd, buf.data(), buf.size(), 0);
+        if (got > 0 && ::memmem(buf.data(), static_cast<size_t>(got), marker.c_str(), marker.size() + 1))
+          return;
+      }
+      ++lost_replies;
+    }
+    __builtin_trap();  // the server stopped answering
+  }
+  // path with one string argument, or (text null) the int32 `number`.
+  void send_message(const char* path, const char* text, int32_t number) {
     lo_message m = lo_message_new();
-    lo_message_add_string(m, marker.c_str());
+    if (text) lo_message_add_string(m, text);
+    else lo_message_add_int32(m, number);
     size_t n = 0;
-    void* bytes = lo_message_serialise(m, "/help", nullptr, &n);
+    void* bytes = lo_message_serialise(m, path, nullptr, &n);
     send(bytes, n);
     std::free(bytes);
     lo_message_free(m);
-    std::vector<char> buf(65536);
-    for (;;) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 5000) <= 0) __builtin_trap();  // the server stopped answering
-      const ssize_t got = ::recv(fd, buf.data(), buf.size(), 0);
-      if (got > 0 && ::memmem(buf.data(), static_cast<size_t>(got), marker.c_str(), marker.size() + 1))
-        return;
-    }
   }
+  uint64_t lost_replies = 0;
   uint64_t syncs = 0;
 };
 
