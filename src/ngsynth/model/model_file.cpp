@@ -114,8 +114,6 @@ Model load_model(const std::filesystem::path& path, const torch::Device& device)
     if (what.rfind(path.string() + ":", 0) == 0) throw;
     fail_file(path, what);
   }
-  static const std::string none;
-  auto blob = [&](std::size_t i) -> const std::string& { return i < c.blobs.size() ? c.blobs[i] : none; };
   m.vae = GrainVae(m.info.grain);
   if (m.info.event) m.event = make_event_vae(*m.info.event, m.info.grain);
   if (layout.version >= 3) {
@@ -135,7 +133,7 @@ Model load_model(const std::filesystem::path& path, const torch::Device& device)
   } else {
     load_module_bytes(*m.vae, c.blobs[layout.torch_grain], device, path);
     if (m.has_event()) {
-      if (blob(layout.torch_event).empty()) fail_file(path, "event weights are missing");
+      if (c.blob_or_empty(layout.torch_event).empty()) fail_file(path, "event weights are missing");
       load_module_bytes(*m.event, c.blobs[layout.torch_event], device, path);
     }
   }
@@ -149,7 +147,7 @@ Model load_model(const std::filesystem::path& path, const torch::Device& device)
     if (m.info.map.z_dim != m.info.grain.z_dim)
       fail_file(path, "latent map does not match the latent size");
     try {
-      set_points_bytes(m.info.map, blob(layout.map));
+      set_points_bytes(m.info.map, c.blob_or_empty(layout.map));
     } catch (const Error& e) {
       fail_file(path, e.what());
     }
@@ -166,7 +164,7 @@ Model load_model(const std::filesystem::path& path, const torch::Device& device)
     }
   }
   if (c.header.contains("classifier")) {
-    if (blob(layout.classifier).empty()) fail_file(path, "classifier weights are missing");
+    if (c.blob_or_empty(layout.classifier).empty()) fail_file(path, "classifier weights are missing");
     m.classifier = load_classifier_blob(c.header["classifier"], c.blobs[layout.classifier], path);
   }
   return m;

@@ -104,12 +104,10 @@ std::shared_ptr<const Model> load_model(const std::filesystem::path& path, Preci
     if (!l.weights)
       throw NoRuntimeWeights(path.string() + ": holds no runtime weights (written by an older "
                              "ngsynth): export it again with `ngsynth export`");
-    static const std::string none;
-    auto blob = [&](std::size_t i) -> const std::string& { return i < c.blobs.size() ? c.blobs[i] : none; };
     LatentMap map;
     if (h.contains("latent_map")) {
       map = h.at("latent_map").get<LatentMap>();
-      set_points_bytes(map, blob(l.map));
+      set_points_bytes(map, c.blob_or_empty(l.map));
     }
     std::optional<EventOptions> event;
     if (h.contains("event")) event = h.at("event").get<EventOptions>();

@@ -19,6 +19,12 @@ struct Container {
   nlohmann::json header;
   std::vector<std::string> blobs;
   uint32_t version = 0;  // the format version read
+
+  // Blob i, or an empty string when the file holds fewer blobs.
+  const std::string& blob_or_empty(std::size_t i) const {
+    static const std::string none;
+    return i < blobs.size() ? blobs[i] : none;
+  }
 };
 
 // magic: exactly 8 characters. Written atomically.
