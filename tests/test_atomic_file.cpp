@@ -2,8 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <fstream>
 #include <stdexcept>
+#include <vector>
 
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
@@ -101,6 +106,46 @@ TEST(AtomicFile, ReadingAFifoIsAnErrorNotAWait) {
     ADD_FAILURE() << "read a FIFO";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), (dir / "fifo").string() + ": is not a regular file");
+  }
+}
+
+// The PID of a process that has just ended (a child, waited for).
+pid_t ended_pid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  return child;
+}
+
+TEST(AtomicFile, TemporariesOfKilledRunsGoAtTheNextWriteOfTheSameName) {
+  test::ScratchDir dir("atomic");
+  const std::string dead = std::to_string(ended_pid()), self = std::to_string(::getppid());
+  for (const std::string& name : std::vector<std::string>{"a.bin.tmp." + dead, "a.bin.tmp." + self, "a.bin.tmp.1",
+                                 "a.bin.tmp." + dead + "x", "b.bin.tmp." + dead, "a.bin.old." + dead})
+    std::ofstream(dir / name) << "left over";
+  write_file_atomically(dir / "a.bin", "new");
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir.path())) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  // Gone: only the temporary of a.bin whose process has ended. Kept: a live process's, init's,
+  // a name that is not a temporary's, another file's, and a backup (the only copy of what a
+  // replaced file held).
+  std::vector<std::string> kept{"a.bin", "a.bin.old." + dead, "a.bin.tmp." + dead + "x",
+                                "a.bin.tmp." + self, "a.bin.tmp.1", "b.bin.tmp." + dead};
+  std::sort(kept.begin(), kept.end());
+  EXPECT_EQ(names, kept);
+}
+
+TEST(AtomicFile, AppendingToAFullDiskNamesItAndLeavesNoHalfLine) {
+  test::ScratchDir dir("atomic");
+  append_to_file(dir / "log.jsonl", "{\"a\":1}\n");
+  append_to_file(dir / "log.jsonl", "{\"b\":2}\n");
+  EXPECT_EQ(read_file(dir / "log.jsonl"), "{\"a\":1}\n{\"b\":2}\n");
+  try {
+    append_to_file("/dev/full", "line\n");
+    ADD_FAILURE() << "appended to /dev/full";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "/dev/full: write failed: No space left on device");
   }
 }
 

@@ -6,6 +6,9 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/staged_folder.h"
 #include "test_support.h"
@@ -22,6 +25,35 @@ std::vector<std::string> entries(const fs::path& folder) {
 }
 
 void touch(const fs::path& p) { std::ofstream(p) << "x"; }
+
+TEST(StagedFolder, AnErrorWhileFillingNamesTheDestinationNotTheTemporaryFolder) {
+  test::ScratchDir dir("staged");
+  StagedFolder staged(dir / "kit", "kit");
+  try {
+    staged.fill([](const fs::path& tmp) { fail_file(tmp / "kick.wav", "write failed"); });
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "kit" / "kick.wav").string() + ": write failed");
+  }
+}
+
+TEST(StagedFolder, TemporaryFoldersOfKilledRunsAreRemoved) {
+  test::ScratchDir dir("staged");
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);  // a process that has ended, as a killed run's has
+  const std::string dead = ".kit.tmp." + std::to_string(child) + ".1f2e3d4c";
+  fs::create_directories(dir / dead / "sounds");
+  touch(dir / dead / "sounds" / "kick.wav");
+  const std::string alive = ".kit.tmp." + std::to_string(::getpid()) + ".00000001";
+  fs::create_directory(dir / alive);
+  {
+    StagedFolder staged(dir / "kit", "kit");
+    touch(staged.staging() / "drumkit.xml");
+    staged.commit();
+  }
+  EXPECT_EQ(entries(dir.path()), (std::vector<std::string>{alive, "kit"}));
+}
 
 TEST(StagedFolder, CommitMovesEverythingIntoPlace) {
   test::ScratchDir dir("staged");

@@ -369,31 +369,32 @@ GalleryFiles write_gallery(const fs::path& folder, const Gallery& g) {
   StagedFolder out(folder, "gallery");
   GalleryFiles files;
   files.folder = out.destination();
-  const fs::path tmp = out.staging();
-  make_folder(tmp / "sounds");
-  make_folder(tmp / "spectrograms");
-  scale_bar(g.spectrogram).save(tmp / "spectrograms" / kScaleFile);
-  files.spectrograms.push_back(std::string("spectrograms/") + kScaleFile);
-  for (std::size_t i = 0; i < g.sections.size(); ++i) {
-    for (const PlannedSound& p : sounds[i]) {
-      try {
-        write_wav(tmp / "sounds" / (p.name + ".wav"), p.sound->samples, p.sound->sample_rate,
-                  g.sample_format);
-        draw_spectrogram(p.sound->samples, p.sound->sample_rate, g.spectrogram)
-            .save(tmp / "spectrograms" / (p.name + ".png"));
-      } catch (const Error& e) {
-        throw Error(where(g.sections[i], i) + ", sound '" + p.sound->caption + "': " + e.what());
+  out.fill([&](const fs::path& tmp) {
+    make_folder(tmp / "sounds");
+    make_folder(tmp / "spectrograms");
+    scale_bar(g.spectrogram).save(tmp / "spectrograms" / kScaleFile);
+    files.spectrograms.push_back(std::string("spectrograms/") + kScaleFile);
+    for (std::size_t i = 0; i < g.sections.size(); ++i) {
+      for (const PlannedSound& p : sounds[i]) {
+        try {
+          write_wav(tmp / "sounds" / (p.name + ".wav"), p.sound->samples, p.sound->sample_rate,
+                    g.sample_format);
+          draw_spectrogram(p.sound->samples, p.sound->sample_rate, g.spectrogram)
+              .save(tmp / "spectrograms" / (p.name + ".png"));
+        } catch (const Error& e) {
+          throw Error(where(g.sections[i], i) + ", sound '" + p.sound->caption + "': " + e.what());
+        }
+        files.sounds.push_back("sounds/" + p.name + ".wav");
+        files.spectrograms.push_back("spectrograms/" + p.name + ".png");
       }
-      files.sounds.push_back("sounds/" + p.name + ".wav");
-      files.spectrograms.push_back("spectrograms/" + p.name + ".png");
+      for (const PlannedImage& p : images[i]) {
+        if (files.images.empty()) make_folder(tmp / "images");
+        write_file_atomically(tmp / "images" / p.name, p.bytes);
+        files.images.push_back("images/" + p.name);
+      }
     }
-    for (const PlannedImage& p : images[i]) {
-      if (files.images.empty()) make_folder(tmp / "images");
-      write_file_atomically(tmp / "images" / p.name, p.bytes);
-      files.images.push_back("images/" + p.name);
-    }
-  }
-  write_file_atomically(tmp / "index.html", page_html(g, sounds, images));
+    write_file_atomically(tmp / "index.html", page_html(g, sounds, images));
+  });
   out.commit();
   return files;
 }

@@ -265,16 +265,17 @@ KitDescription write_kit(const fs::path& folder, KitDescription kit) {
   StagedFolder staged(folder, "kit");  // refuses a non-empty destination before any work
   name_files(kit);
   check_kit(kit);
-  const fs::path& tmp = staged.staging();
-  for (const KitInstrument& inst : kit.instruments)
-    for (const KitLayer& layer : inst.layers) {
-      if (kit.format == "flac")
-        write_flac(tmp / layer.file, layer.audio, kit.sample_rate, kit.sample_format);
-      else
-        write_wav(tmp / layer.file, layer.audio, kit.sample_rate, kit.sample_format);
-    }
-  write_file_atomically(tmp / kDrumkitXml, drumkit_xml(kit));
-  write_file_atomically(tmp / sfz_file_name(kit), sfz_text(kit));
+  staged.fill([&](const fs::path& tmp) {
+    for (const KitInstrument& inst : kit.instruments)
+      for (const KitLayer& layer : inst.layers) {
+        if (kit.format == "flac")
+          write_flac(tmp / layer.file, layer.audio, kit.sample_rate, kit.sample_format);
+        else
+          write_wav(tmp / layer.file, layer.audio, kit.sample_rate, kit.sample_format);
+      }
+    write_file_atomically(tmp / kDrumkitXml, drumkit_xml(kit));
+    write_file_atomically(tmp / sfz_file_name(kit), sfz_text(kit));
+  });
   staged.commit();
   return kit;
 }

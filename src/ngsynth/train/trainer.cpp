@@ -139,6 +139,7 @@ Trainer Trainer::resume(const Dataset& data, fs::path data_path, fs::path run_di
   const fs::path path = run_dir / "checkpoint.ngc";
   if (!fs::exists(path)) fail_file(run_dir, "no checkpoint.ngc to resume from");
   Checkpoint cp = load_checkpoint(path);
+  remove_stale_temporaries(run_dir, "");  // half-written files of the run that was killed
   if (base) {
     if (cp.state.stage == "grain") fail_file(run_dir, "is a grain run: --model is for event runs");
     if (cp.state.base_grain.empty())
@@ -356,8 +357,7 @@ void Trainer::save(const fs::path& path) {
 }
 
 void Trainer::log(const json& line) {
-  std::ofstream out(run_dir_ / "log.jsonl", std::ios::app);
-  out << line.dump() << "\n";
+  append_to_file(run_dir_ / "log.jsonl", line.dump() + "\n");
 }
 
 void Trainer::set_progress_frame(std::string label, std::function<double(double)> later_s) {

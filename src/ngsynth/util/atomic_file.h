@@ -32,6 +32,19 @@ void write_atomically(const std::vector<AtomicOutput>& outputs);
 // Convenience for text and small binary payloads.
 void write_file_atomically(const std::filesystem::path& path, const std::string& bytes);
 
+// Appends `text` to `path` (created if absent). Should the write fail (a full disk), the
+// file is cut back to its previous length, so it never ends in half a line, and an Error
+// naming `path` is thrown.
+void append_to_file(const std::filesystem::path& path, const std::string& text);
+
+// Temporaries of a run that was killed: removes the entries of `folder` named
+// `prefix` + ".tmp." + PID (optionally followed by "." and more) whose process no longer
+// exists; an empty `prefix` stands for any name. Temporaries of live processes, this one
+// included, are left alone. Every atomic write and staged folder calls it for its own
+// destination, and a resumed training run for its whole folder, so nothing a kill left
+// behind outlives the next write of the same name.
+void remove_stale_temporaries(const std::filesystem::path& folder, const std::string& prefix);
+
 // Reads a whole regular file; throws Error("PATH: ...") when it is missing, not a regular
 // file (a FIFO would block, a device never end), or cannot be read.
 std::string read_file(const std::filesystem::path& path);

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/hash.h"
 
@@ -29,13 +30,15 @@ StagedFolder::StagedFolder(const fs::path& destination, const std::string& what)
   const fs::path parent = destination_.parent_path();
   fs::create_directories(parent, ec);
   if (ec) fail_file(parent, "cannot create folder: " + ec.message());
+  const std::string prefix = "." + destination_.filename().string();
+  remove_stale_temporaries(parent, prefix);  // left by a run that was killed
   static std::atomic<uint64_t> counter{0};
   for (int attempt = 0;; ++attempt) {
     const uint64_t r = mix_seed(static_cast<uint64_t>(::getpid()) * 1000003u + counter++,
                                 static_cast<uint64_t>(
                                     std::chrono::steady_clock::now().time_since_epoch().count()));
     std::ostringstream name;
-    name << "." << destination_.filename().string() << ".tmp-" << std::hex << (r & 0xffffffffULL);
+    name << prefix << ".tmp." << ::getpid() << "." << std::hex << (r & 0xffffffffULL);
     const fs::path candidate = parent / name.str();
     if (fs::create_directory(candidate, ec)) {
       staging_ = candidate;
@@ -50,6 +53,18 @@ StagedFolder::~StagedFolder() {
   if (committed_ || staging_.empty()) return;
   std::error_code ec;
   fs::remove_all(staging_, ec);
+}
+
+void StagedFolder::fill(const std::function<void(const fs::path&)>& write) {
+  try {
+    write(staging_);
+  } catch (const Error& e) {
+    std::string message = e.what();
+    const std::string from = staging_.string(), to = destination_.string();
+    for (std::size_t at = message.find(from); at != std::string::npos; at = message.find(from, at + to.size()))
+      message.replace(at, from.size(), to);
+    throw Error(message);
+  }
 }
 
 void StagedFolder::commit() {
