@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(drumkit class_rules dataset dataset_header path_file pattern sound osc model)
+[ ${#targets[@]} -gt 0 ] || targets=(drumkit class_rules dataset dataset_header path_file pattern sound osc model http)
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DNGSYNTH_FUZZ=ON -DNGSYNTH_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j "${JOBS:-2}" --target fuzz_all

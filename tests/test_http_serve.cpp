@@ -283,6 +283,10 @@ TEST_F(HttpServeTest, BadRequestsGetOneJsonErrorNamingTheProblem) {
   expect_error(post_json("/api/sample", "[1, 2]"), 400, "must be an object");
   expect_error(post_json("/api/pattern", R"({"tempo": 120, "steps": 16, "tracks": [}")", "PUT"), 400,
                "malformed JSON body");
+  // Found by fuzz_http: bytes that are not UTF-8 in a malformed body were quoted in the
+  // error, whose JSON could then not be written: an HTTP 500 with no JSON at all.
+  const Reply not_utf8 = post_json("/api/pattern", "{\"tempo\": 120, \"swing\":\xe0\xce.8}", "PUT");
+  expect_error(not_utf8, 400, "malformed JSON body");
   expect_error(post_json("/api/pattern", R"({"tempo": 5000, "steps": 16, "tracks": []})", "PUT"), 400,
                "tempo");
   expect_error(post_json("/api/pattern", R"({"steps": 8, "tracks": []})", "PUT"), 400, "steps 8 differs");

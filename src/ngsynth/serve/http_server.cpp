@@ -85,6 +85,10 @@ class BoundedPool : public httplib::TaskQueue {
   std::vector<std::thread> threads_;
 };
 
+// A JSON reply's text. Messages may quote what a request sent, bytes that need not be
+// UTF-8 (a malformed body): those are replaced rather than thrown on.
+std::string json_text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 json parse_object(const httplib::Request& req) {
   if (req.body.empty()) return json::object();
   json j;
@@ -272,8 +276,8 @@ void HttpServer::Impl::stream(const httplib::Request& req, httplib::Response& re
                            "stream's next frames as WAV"};
     if (k >= 0) performer.set_class(k);
     const int c = performer.stream(static_cast<float>(x), static_cast<float>(y));
-    res.set_content(json{{"class", performer.classes()[static_cast<std::size_t>(c)]}, {"x", x}, {"y", y},
-                         {"audio", "jack"}}.dump(), "application/json");
+    res.set_content(json_text({{"class", performer.classes()[static_cast<std::size_t>(c)]}, {"x", x}, {"y", y},
+                               {"audio", "jack"}}), "application/json");
     return;
   }
   if (*frames < 1 || *frames > options.max_stream_frames || *frames != std::floor(*frames))
@@ -371,7 +375,7 @@ void HttpServer::Impl::resynth(const httplib::Request& req, httplib::Response& r
     dropped = std::move(s);
     dropped_original = std::move(x);
   }
-  res.set_content(reply.dump(), "application/json");
+  res.set_content(json_text(reply), "application/json");
 }
 
 const std::vector<float>& HttpServer::Impl::dropped_sound(const std::string& source) const {
@@ -443,10 +447,10 @@ std::string HttpServer::Impl::kit_zip() const {
 void HttpServer::Impl::routes() {
   using Req = const httplib::Request&;
   using Res = httplib::Response&;
-  auto json_reply = [](Res res, const json& j) { res.set_content(j.dump(), "application/json"); };
+  auto json_reply = [](Res res, const json& j) { res.set_content(json_text(j), "application/json"); };
   // Every handler's errors become JSON replies.
-  auto guard = [this](auto handler) {
-    return [this, handler](Req req, Res res) {
+  auto guard = [](auto handler) {
+    return [handler](Req req, Res res) {
       int status = 500;
       std::string message;
       try {
@@ -462,7 +466,7 @@ void HttpServer::Impl::routes() {
         message = std::string("internal error: ") + e.what();
       }
       res.status = status;
-      res.set_content(json{{"error", message}}.dump(), "application/json");
+      res.set_content(json_text(json{{"error", message}}), "application/json");
     };
   };
   httplib::Server& s = server;
@@ -601,7 +605,20 @@ void HttpServer::Impl::routes() {
                       ? req.method + " without a body (no Content-Length)"
                       : "bad request (HTTP " + std::to_string(res.status) + ")";
     }
-    res.set_content(json{{"error", message}}.dump(), "application/json");
+    res.set_content(json_text(json{{"error", message}}), "application/json");
+  });
+  // What escapes a handler (nothing should: guard catches) is an internal error, said as
+  // JSON like every other, not as cpp-httplib's EXCEPTION_WHAT header.
+  s.set_exception_handler([](Req, Res res, std::exception_ptr ep) {
+    std::string message = "internal error";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      message += std::string(": ") + e.what();
+    } catch (...) {
+    }
+    res.status = 500;
+    res.set_content(json_text(json{{"error", message}}), "application/json");
   });
   s.set_logger([this](Req req, const httplib::Response& res) {
     ++n_requests;

@@ -1,0 +1,162 @@
+// The HTTP API of `ngsynth serve`: requests built from the input (a method, one of the
+// API's paths with a suffix and query the input spells, and a body of its bytes) or raw
+// bytes, sent over a real TCP connection to one server on a deterministic stand-in
+// instrument. Each reply is read to the end before the next input. The server must answer
+// every request built here with a status line, never with 500 (an error nothing named),
+// and close the connection after it; raw bytes must only not crash it.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../tests/fake_instrument.h"
+#include "fuzz_support.h"
+#include "ngsynth/live/performer.h"
+#include "ngsynth/serve/http_server.h"
+
+namespace {
+using namespace ngsynth;
+
+struct Rig {
+  test::FakeInstrument fake{400};
+  std::unique_ptr<live::Performer> performer;
+  std::unique_ptr<serve::HttpServer> server;
+
+  Rig() {
+    live::PerformerOptions po;
+    po.write_dir = fuzz::scratch();
+    performer = std::make_unique<live::Performer>(fake, live::default_pattern(fake.classes()), po);
+    serve::HttpOptions ho;
+    ho.port = 0;
+    ho.threads = 2;
+    ho.max_upload_bytes = 1 << 16;
+    ho.max_stream_frames = 4096;
+    ho.log = [](const std::string&) {};
+    server = std::make_unique<serve::HttpServer>(*performer, ho);
+  }
+
+  // Sends `request` on a new connection and returns the server's reply: everything up to
+  // the end of the body its Content-Length announces, or up to the close of the
+  // connection (a server that does neither in 10 s has hung); with `wait_ms` > 0, whatever
+  // came until the server has been quiet that long (raw bytes, which may leave it waiting
+  // for more). The connection is not half-closed: cpp-httplib 0.11 drops a request whose
+  // client has shut down writing.
+  std::string exchange(const std::string& request, int wait_ms = 0) const {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(static_cast<uint16_t>(server->port()));
+    if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0)
+      __builtin_trap();  // the server stopped accepting
+    for (size_t sent = 0; sent < request.size();) {
+      const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;  // the server may close early (a refused body): what it said counts
+      sent += static_cast<size_t>(n);
+    }
+    std::string reply;
+    char buf[65536];
+    for (;;) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, wait_ms > 0 ? wait_ms : 10000) <= 0) {
+        if (wait_ms > 0) break;
+        __builtin_trap();  // neither answered nor closed
+      }
+      const ssize_t got = ::recv(fd, buf, sizeof buf, 0);
+      if (got <= 0) break;
+      reply.append(buf, static_cast<size_t>(got));
+      if (wait_ms == 0 && complete(reply)) break;
+    }
+    ::close(fd);
+    return reply;
+  }
+
+  // Whether `reply` holds a whole response: headers and the Content-Length bytes after them.
+  static bool complete(const std::string& reply) {
+    const size_t end = reply.find("\r\n\r\n");
+    if (end == std::string::npos) return false;
+    const size_t at = reply.find("Content-Length: ");
+    if (at == std::string::npos || at > end) return false;  // no length: read to the close
+    return reply.size() >= end + 4 + std::strtoull(reply.c_str() + at + 16, nullptr, 10);
+  }
+};
+
+Rig& rig() {
+  static Rig* r = new Rig();  // never destroyed: libFuzzer exits without unwinding
+  return *r;
+}
+
+// Bytes as they may stand in a request target: unreserved ones as they are, the rest
+// percent-encoded (so that the request line stays one line).
+std::string target_text(const uint8_t* p, size_t n) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string s;
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t c = p[i];
+    if (std::isalnum(c) || (c != 0 && std::strchr("-._~/?=&%", c))) {
+      s += static_cast<char>(c);
+    } else {
+      s += '%';
+      s += hex[c >> 4];
+      s += hex[c & 15];
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Rig& r = rig();
+  if (size > 0 && data[0] == 0xff) {  // raw bytes: the request parser itself
+    r.exchange(std::string(reinterpret_cast<const char*>(data) + 1, size - 1), 20);
+    return 0;
+  }
+  static const char* methods[] = {"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"};
+  static const char* paths[] = {
+      "/api/info", "/api/status", "/api/classes", "/api/map", "/api/hit/", "/api/sample",
+      "/api/play", "/api/stream", "/api/stream/stop", "/api/resynth", "/api/dropped/resynthesis",
+      "/api/dropped/original", "/api/dropped/variation/", "/api/dropped/use", "/api/pattern",
+      "/api/transport", "/api/kit.zip", "/", "/index.html", "/api/"};
+  const uint8_t method = size > 0 ? data[0] : 0, path = size > 1 ? data[1] : 0;
+  // After the two bytes: the path's suffix and query up to the first newline, then the body.
+  const uint8_t* rest = data + (size < 2 ? size : 2);
+  const size_t left = size < 2 ? 0 : size - 2;
+  const uint8_t* nl = static_cast<const uint8_t*>(std::memchr(rest, '\n', left));
+  const size_t suffix = nl ? static_cast<size_t>(nl - rest) : 0;
+  const std::string body(reinterpret_cast<const char*>(rest) + (nl ? suffix + 1 : 0),
+                         left - (nl ? suffix + 1 : 0));
+  const std::string target = std::string(paths[path % std::size(paths)]) + target_text(rest, suffix);
+  const char* m = methods[method % std::size(methods)];
+  std::string request = std::string(m) + " " + target + " HTTP/1.1\r\nHost: fuzz\r\nConnection: close\r\n";
+  if (method & 0x40) request += "Content-Type: application/octet-stream\r\n";
+  else request += "Content-Type: application/json\r\n";
+  // Always a length where a body is due: without one cpp-httplib reads until its 5 s
+  // timeout and then answers 400 (a case the server tests cover), which would make every
+  // such input cost 5 s here.
+  const bool has_body = std::strcmp(m, "POST") == 0 || std::strcmp(m, "PUT") == 0 || !body.empty();
+  if (has_body) request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  request += "\r\n" + body;
+  const std::string reply = r.exchange(request);
+  if (reply.compare(0, 9, "HTTP/1.1 ") != 0) {
+    std::fprintf(stderr, "no status line for: %s %s (reply: %zu bytes: %s)\n", m, target.substr(0, 200).c_str(), reply.size(), reply.substr(0, 200).c_str());
+    __builtin_trap();
+  }
+  if (reply.compare(9, 3, "500") == 0) {
+    std::fprintf(stderr, "HTTP 500 for %s %s:\n%s\n", m, target.substr(0, 200).c_str(),
+                 reply.substr(0, 600).c_str());
+    __builtin_trap();
+  }
+  return 0;
+}
