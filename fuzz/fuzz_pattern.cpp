@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_support.h"
-#include "ngsynth/live/drum_machine.h"
+#include "ngsynth/live/pattern.h"
 #include "ngsynth/util/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

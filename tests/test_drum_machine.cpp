@@ -16,6 +16,9 @@
 
 #include "fake_instrument.h"
 #include "ngsynth/live/drum_machine.h"
+#include "ngsynth/live/pattern.h"
+#include "ngsynth/live/pattern_render.h"
+#include "ngsynth/live/step_timing.h"
 #include "ngsynth/live/performer.h"
 #include "ngsynth/live/engine.h"
 #include "ngsynth/util/error.h"

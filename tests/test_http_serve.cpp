@@ -20,7 +20,7 @@
 #include "ngsynth/audio/audio_file.h"
 #include "ngsynth/audio/resample.h"
 #include "ngsynth/data/hydrogen_kit.h"
-#include "ngsynth/live/drum_machine.h"
+#include "ngsynth/live/pattern.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/model/model_file.h"
 #include "ngsynth/synth/autoencode.h"

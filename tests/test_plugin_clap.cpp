@@ -23,7 +23,8 @@
 #include "note_map.h"
 #include "rate_converter.h"
 #include "plugin_test_support.h"
-#include "ngsynth/live/drum_machine.h"
+#include "ngsynth/live/pattern_render.h"
+#include "ngsynth/live/step_timing.h"
 #include "ngsynth/runtime/instrument.h"
 #include "ngsynth/util/hash.h"
 

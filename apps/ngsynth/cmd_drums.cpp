@@ -5,7 +5,8 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "ngsynth/live/drum_machine.h"
+#include "ngsynth/live/pattern.h"
+#include "ngsynth/live/pattern_render.h"
 #include "ngsynth/runtime/instrument.h"
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "ngsynth/live/jack_output.h"
 #include "ngsynth/live/osc_server.h"
+#include "ngsynth/live/pattern.h"
 #include "ngsynth/live/performer.h"
 #include "ngsynth/synth/model_instrument.h"
 #include "ngsynth/serve/http_server.h"

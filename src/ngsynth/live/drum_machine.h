@@ -1,27 +1,7 @@
 // The drum machine: a step sequencer with one track per model class, each track holding a
 // buffer (an event sampled from the model) that can be re-sampled while the loop plays.
-//
-// Pattern (JSON, unknown keys rejected; errors name the field, track and step):
-//   {"tempo": 120, "swing": 0.2, "steps": 16, "loops": 2,
-//    "tracks": [{"class": "kick", "steps": [1, 0, 0, 0, 1, 0, 0, 0.5, ...],
-//                "seed": 7, "temperature": 1.0, "gain": 1.0},
-//               {"class": "hihat", "steps": "x.x.x.x.x.x.x.x."}]}
-//   tempo  beats per minute, 20..999; a step is a sixteenth note (4 steps per beat)
-//   swing  0..0.75: every odd step (1, 3, 5, ... counted from 0 within the loop) is
-//          delayed by swing * half a step (0.5: by a quarter of a step; 2/3: triplet feel)
-//   steps  steps per loop, 1..64 (default 16)
-//   loops  loops `ngsynth drums` renders, 1..1000 (default 1)
-//   tracks one per class at most: class (name, or index as an integer), steps (exactly
-//          `steps` entries: numbers 0..1 = velocity, 0 = rest, true/false; or a string of
-//          'x' = 1, 'o' = 0.5, '.' or '-' = rest), seed (default 0),
-//          temperature (0..10, default 1), gain (0..16, default 1)
-//
-// Step timing (sample-exact, the same in the offline render and live). With
-// L = 60 * sample_rate / (4 * tempo) frames per step (a double), step s of loop l starts
-//   frame(l, s) = llround((l * steps + s + (s odd ? swing / 2 : 0)) * L)
-// frames after the loop origin: the position in steps is computed in double precision,
-// multiplied by L and rounded to the nearest frame, halves away from zero (std::llround).
-// No error accumulates: every frame is computed from the origin, not from the previous one.
+// The pattern format is in pattern.h, the step timing in step_timing.h, the offline
+// render (render_pattern) in pattern_render.h.
 //
 // Live play. play(engine) starts a scheduler thread on the control side. It submits every
 // step whose frame is <= engine.current_frame() + latency_frames + lookahead_frames with
@@ -44,7 +24,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -52,54 +31,12 @@
 #include <thread>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "ngsynth/live/engine.h"
 #include "ngsynth/live/instrument.h"
+#include "ngsynth/live/pattern.h"
+#include "ngsynth/live/step_timing.h"
 
 namespace ngsynth::live {
-
-struct PatternTrack {
-  std::string class_name;      // a class name; a JSON integer is kept as its decimal text
-  std::vector<float> steps;    // velocity per step: 0 = rest, (0, 1] = hit
-  uint64_t seed = 0;
-  float temperature = 1.0f;
-  float gain = 1.0f;
-};
-
-struct Pattern {
-  double tempo = 120.0;
-  double swing = 0.0;
-  int steps = 16;
-  int loops = 1;
-  std::vector<PatternTrack> tracks;
-
-  // Throws Error naming the first invalid field ("pattern tracks[2] (snare): steps[5]: ...").
-  void validate() const;
-};
-
-void to_json(nlohmann::json& j, const Pattern& p);
-void from_json(const nlohmann::json& j, Pattern& p);  // validates; unknown keys are errors
-
-// Reads and validates a pattern file; Error "PATH: ..." naming the culprit.
-Pattern read_pattern(const std::filesystem::path& path);
-
-// A basic beat for the classes it knows by name (kick, snare, hihat, clap, crash, perc and
-// a few aliases), one empty track for every other class, tempo 120, 16 steps.
-Pattern default_pattern(const std::vector<std::string>& classes);
-
-// The class named `name_or_index` in `names` (exact name first, then a decimal index).
-// Error listing the names when there is none.
-int resolve_class(const std::vector<std::string>& names, const std::string& name_or_index);
-
-// --- step timing (pure functions; see the header comment) ---
-// Frames per step: 60 * sample_rate / (4 * tempo).
-double step_length(double tempo, int sample_rate);
-// Frame of step `step` of loop `loop` after the loop origin.
-int64_t step_frame(double tempo, double swing, int steps, int sample_rate, int64_t loop, int step);
-int64_t step_frame(const Pattern& p, int sample_rate, int64_t loop, int step);
-// Length of `loops` loops in frames: the frame of step 0 of loop `loops`.
-int64_t loop_frames(const Pattern& p, int sample_rate, int64_t loops = 1);
 
 struct DrumOptions {
   int64_t lookahead_frames = -1;  // scheduled beyond latency_frames; -1: sample_rate / 20
@@ -206,18 +143,5 @@ class DrumMachine {
   std::atomic<int64_t> scheduled_{0}, dropped_{0};
   std::thread scheduler_;
 };
-
-// How the offline render treats the sound that rings past the last loop.
-enum class LoopTail {
-  wrap,    // added onto the start: a seamless loop of exactly loops * loop length frames
-  append,  // kept after the loops
-  cut,     // dropped
-};
-
-// Renders `loops` loops of the pattern with the engine's offline rendering (no voice is
-// stolen: the voice count is the pattern's largest overlap). Error if loops < 1 or the
-// pattern is invalid for the instrument.
-std::vector<float> render_pattern(const Pattern& pattern, Instrument& instrument, int loops,
-                                  LoopTail tail = LoopTail::wrap);
 
 }  // namespace ngsynth::live
