@@ -71,6 +71,8 @@ struct Rig {
       pollfd p{fd, POLLIN, 0};
       if (::poll(&p, 1, wait_ms > 0 ? wait_ms : 10000) <= 0) {
         if (wait_ms > 0) break;
+        std::fprintf(stderr, "no reply in 10 s to: %s\n(%zu bytes of reply so far)\n",
+                     request.substr(0, 300).c_str(), reply.size());
         __builtin_trap();  // neither answered nor closed
       }
       const ssize_t got = ::recv(fd, buf, sizeof buf, 0);

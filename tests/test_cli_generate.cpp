@@ -7,7 +7,7 @@
 #include <regex>
 
 #include "ngsynth/audio/audio_file.h"
-#include "ngsynth/eval/png_image.h"
+#include "ngsynth/plot/png_image.h"
 #include "ngsynth/data/dataset.h"
 #include "ngsynth/data/hydrogen_kit.h"
 #include "ngsynth/model/model_file.h"

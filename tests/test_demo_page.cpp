@@ -5,7 +5,7 @@
 
 #include "dsp_test_util.h"
 #include "ngsynth/demo/demo_page.h"
-#include "ngsynth/eval/png_image.h"
+#include "ngsynth/plot/png_image.h"
 #include "ngsynth/util/atomic_file.h"
 #include "test_support.h"
 

@@ -98,6 +98,35 @@ TEST(EventPrior, HeaderAndBlobRoundTrip) {
   EXPECT_THROW(bad.get<EventPrior>(), Error);
 }
 
+TEST(EventPrior, TheLevelMatchScalesBySomeClassGainAndNeverPassesThePeakLimit) {
+  EventPrior p = two_class_prior(PriorKind::gaussian);
+  std::vector<float> hit = {0.1f, -0.2f, 0.05f};
+  std::vector<float> same = hit;
+  p.match_level(1, same);
+  EXPECT_EQ(same, hit);  // no match fitted: nothing changes
+  p.level_gain_db = {6.0206f, -20.0f};  // x2, x0.1
+  p.peak_limit = 0.3f;
+  std::vector<float> a = hit, b = hit;
+  p.match_level(1, b);
+  EXPECT_NEAR(b[1], -0.02f, 1e-6);
+  p.match_level(0, a);  // x2 would peak at 0.4: lowered to the limit
+  EXPECT_NEAR(a[1], -0.3f, 1e-6);
+  EXPECT_NEAR(a[0], 0.15f, 1e-6);
+  // Written and read with the prior; bad values are refused with the field's name.
+  nlohmann::json j = p;
+  const EventPrior q = j.get<EventPrior>();
+  EXPECT_EQ(q.level_gain_db, p.level_gain_db);
+  EXPECT_FLOAT_EQ(q.peak_limit, 0.3f);
+  nlohmann::json bad = j;
+  bad["level_gain_db"] = {1.0, 2.0, 3.0};
+  EXPECT_THROW(bad.get<EventPrior>(), Error);
+  bad["level_gain_db"] = {1.0, 1e9};
+  EXPECT_THROW(bad.get<EventPrior>(), Error);
+  bad = j;
+  bad["peak_limit"] = 0;
+  EXPECT_THROW(bad.get<EventPrior>(), Error);
+}
+
 TEST(EventPrior, RejectsInconsistentPosteriors) {
   EXPECT_THROW(fit_event_prior(PriorKind::gaussian, 2, 2, {0, 1}, {0, 0, 0}, {1, 1, 1, 1}), Error);
   EXPECT_THROW(fit_event_prior(PriorKind::gaussian, 2, 2, {0, 2}, {0, 0, 0, 0}, {1, 1, 1, 1}),

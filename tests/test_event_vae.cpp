@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "ngsynth/model/grain_vae.h"
+#include <nlohmann/json.hpp>
+
+#include "ngsynth/util/error.h"
 
 namespace ngsynth {
 namespace {
 
-EventOptions small_event(const std::string& rnn = "gru") {
+EventOptions small_event(Cell rnn = Cell::gru) {
   EventOptions o;
   o.rnn = rnn;
   o.hidden = 32;
@@ -17,16 +20,16 @@ EventOptions small_event(const std::string& rnn = "gru") {
 }
 
 TEST(EventVae, EncodesASeriesToOneEmbeddingAndDecodesAnyNumberOfSteps) {
-  for (const std::string rnn : {"gru", "lstm"}) {
+  for (const Cell rnn : {Cell::gru, Cell::lstm}) {
     torch::manual_seed(1);
     EventVae vae(small_event(rnn), /*z_dim=*/8, /*n_steps=*/9, /*n_classes=*/3);
     at::Generator gen = make_generator(2);
     torch::Tensor z = torch::randn({4, 9, 8});
     EventVaeOutput out = vae->forward(z, torch::tensor({0, 1, 2, 0}), gen);
-    EXPECT_EQ(out.recon.sizes(), z.sizes()) << rnn;
-    EXPECT_EQ(out.mu.sizes(), (std::vector<int64_t>{4, 6})) << rnn;
+    EXPECT_EQ(out.recon.sizes(), z.sizes()) << enum_name(rnn);
+    EXPECT_EQ(out.mu.sizes(), (std::vector<int64_t>{4, 6})) << enum_name(rnn);
     EXPECT_EQ(vae->decode(out.mu, torch::tensor({0, 1, 2, 0}), 25).sizes(),
-              (std::vector<int64_t>{4, 25, 8})) << rnn;
+              (std::vector<int64_t>{4, 25, 8})) << enum_name(rnn);
   }
 }
 
@@ -79,14 +82,23 @@ TEST(EventVae, ActiveDimensionsCountVaryingMeans) {
 }
 
 TEST(EventVae, RejectsBadOptions) {
-  EventOptions o = small_event("rnn");
+  // A cell that does not exist cannot be written in the struct; in JSON it is an error
+  // that names the field and the choices.
+  try {
+    nlohmann::json{{"rnn", "rnn"}}.get<EventOptions>();
+    ADD_FAILURE() << "an unknown cell was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "event option rnn: must be gru or lstm, not \"rnn\"");
+  }
+  EventOptions o = small_event();
+  o.hidden = 0;
   EXPECT_THROW(EventVae(o, 8, 9, 2), std::exception);
 }
 
 // Decoding without autograd runs the recurrent net in raw loops; it must agree with
 // LibTorch's GRU and LSTM (the training path), also after the weights change.
 TEST(EventVae, InferenceDecodeMatchesTheDifferentiablePath) {
-  for (const std::string rnn : {"gru", "lstm"}) {
+  for (const Cell rnn : {Cell::gru, Cell::lstm}) {
     torch::manual_seed(5);
     EventVae vae(small_event(rnn), 8, 9, 3);
     torch::Tensor e = torch::randn({2, 6}) * 2;
@@ -96,7 +108,7 @@ TEST(EventVae, InferenceDecodeMatchesTheDifferentiablePath) {
       torch::NoGradGuard no_grad;
       torch::Tensor fast = vae->decode(e, labels, 13);
       EXPECT_TRUE(torch::allclose(fast, reference, 1e-4, 1e-5))
-          << rnn << " round " << round << ": max diff " << (fast - reference).abs().max().item<float>();
+          << enum_name(rnn) << " round " << round << ": max diff " << (fast - reference).abs().max().item<float>();
       for (auto& p : vae->parameters()) p.add_(0.1 * torch::randn_like(p));  // a training step
     }
   }

@@ -14,7 +14,7 @@
 #include "dsp_test_util.h"
 #include "ngsynth/audio/audio_file.h"
 #include "ngsynth/demo/gallery.h"
-#include "ngsynth/eval/png_image.h"
+#include "ngsynth/plot/png_image.h"
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
 #include "test_support.h"

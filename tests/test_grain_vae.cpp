@@ -42,7 +42,7 @@ TEST(GrainVae, DecoderIsDeterministicForASeed) {
 }
 
 TEST(GrainVae, EveryParameterReceivesAGradient) {
-  for (const std::string encoder : {"spectral", "conv"}) {
+  for (const Encoder encoder : {Encoder::spectral, Encoder::conv}) {
     GrainOptions o = test::tiny_grain_options();
     o.encoder = encoder;
     o.conv_channels = 8;
@@ -56,8 +56,8 @@ TEST(GrainVae, EveryParameterReceivesAGradient) {
                          0.01 * kl_per_grain({out.mu, out.logvar});
     loss.backward();
     for (const auto& p : vae->named_parameters()) {
-      ASSERT_TRUE(p.value().grad().defined()) << encoder << " " << p.key();
-      EXPECT_GT(p.value().grad().abs().sum().item<double>(), 0.0) << encoder << " " << p.key();
+      ASSERT_TRUE(p.value().grad().defined()) << enum_name(encoder) << " " << p.key();
+      EXPECT_GT(p.value().grad().abs().sum().item<double>(), 0.0) << enum_name(encoder) << " " << p.key();
     }
   }
 }

@@ -6,7 +6,7 @@
 
 #include <random>
 
-#include "ngsynth/eval/map_plot.h"
+#include "ngsynth/plot/map_plot.h"
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
 #include "test_support.h"

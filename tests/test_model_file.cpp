@@ -60,7 +60,7 @@ TEST_F(ModelFileTest, EventLevelAndLatentMapRoundTrip) {
   EventOptions eo;
   eo.hidden = 16;
   eo.embed_dim = 4;
-  eo.rnn = "lstm";
+  eo.rnn = Cell::lstm;
   m.info.event = eo;
   m.event = make_event_vae(eo, m.info.grain);
   m.event->set_latent_stats(torch::full({8}, 0.5), torch::full({8}, 2.0));
@@ -71,7 +71,7 @@ TEST_F(ModelFileTest, EventLevelAndLatentMapRoundTrip) {
 
   Model back = load_model(dir_ / "full.ngs");
   ASSERT_TRUE(back.has_event());
-  EXPECT_EQ(back.event->options().rnn, "lstm");
+  EXPECT_EQ(back.event->options().rnn, Cell::lstm);
   EXPECT_EQ(back.info.map.n_points(), 40u);
   EXPECT_EQ(back.info.map.xy, m.info.map.xy);
   EXPECT_EQ(back.info.map.basis, m.info.map.basis);

@@ -39,7 +39,7 @@ TEST(Options, PaperPresetMatchesThePaper) {
   EXPECT_EQ(p.grain.grain, 2048);
   EXPECT_EQ(p.grain.hop, 512);
   EXPECT_EQ(p.grain.event_length(), 22528);  // paper: 22528 samples per event
-  EXPECT_EQ(p.grain.encoder, "conv");
+  EXPECT_EQ(p.grain.encoder, Encoder::conv);
   EXPECT_EQ(p.train.batch_size, 24);
   EXPECT_DOUBLE_EQ(p.train.lr, 2e-4);
   EXPECT_NO_THROW(p.grain.validate());
@@ -119,9 +119,22 @@ TEST(Options, OverridesParseJsonValuesElseStrings) {
   apply_overrides(j, {"z_dim=64", "encoder=conv", "stft_scales=[256,128]", "flat_edges=false"});
   const GrainOptions g = j.get<GrainOptions>();
   EXPECT_EQ(g.z_dim, 64);
-  EXPECT_EQ(g.encoder, "conv");
+  EXPECT_EQ(g.encoder, Encoder::conv);
   EXPECT_EQ(g.stft_scales, (std::vector<int>{256, 128}));
   EXPECT_FALSE(g.flat_edges);
+}
+
+TEST(Options, EnumsAreWrittenAndReadByName) {
+  const json j = GrainOptions{};
+  EXPECT_EQ(j.at("encoder"), "spectral");
+  EXPECT_EQ(json(EventOptions{}).at("rnn"), "gru");
+  json bad = j;
+  bad["encoder"] = "fft";
+  EXPECT_EQ(error_of([&] { bad.get<GrainOptions>(); }), "grain option encoder: must be conv or spectral, not \"fft\"");
+  bad["encoder"] = 1;  // the enum's number is not its name
+  EXPECT_EQ(error_of([&] { bad.get<GrainOptions>(); }), "grain option encoder: expected conv or spectral, got 1");
+  EXPECT_EQ(parse_stage("joint"), Stage::joint);
+  EXPECT_EQ(error_of([&] { parse_stage("classify"); }), "unknown stage 'classify' (valid: grain, temporal or joint)");
 }
 
 TEST(Options, OverrideErrorsNameTheAssignment) {
@@ -155,7 +168,7 @@ TEST(Options, IntegersAreRangeCheckedAndNamed) {
   EXPECT_EQ(grain_error("stft_scales", "[256, 4294967552]"),
             "grain option stft_scales[1]: 4294967552 is out of range (-2147483648..2147483647)");
   EXPECT_EQ(grain_error("conditional", "1"), "grain option conditional: expected true or false, got 1");
-  EXPECT_EQ(grain_error("encoder", "7"), "grain option encoder: expected a string, got 7");
+  EXPECT_EQ(grain_error("encoder", "7"), "grain option encoder: expected conv or spectral, got 7");
   EXPECT_EQ(grain_error("z_dim", "64"), "");
 
   json t = TrainOptions{};

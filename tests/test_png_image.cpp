@@ -7,7 +7,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "ngsynth/eval/png_image.h"
+#include "ngsynth/plot/png_image.h"
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
 #include "test_support.h"

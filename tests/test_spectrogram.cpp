@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "dsp_test_util.h"
-#include "ngsynth/eval/spectrogram.h"
+#include "ngsynth/plot/spectrogram.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {

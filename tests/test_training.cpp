@@ -186,7 +186,7 @@ class EventStageTest : public TrainerTest {
     train_.lr = 3e-3;
   }
   Trainer temporal(const fs::path& run) {
-    return Trainer(data_, data_path(), run, "temporal", base_, dir_ / "grain.ngs", event_,
+    return Trainer(data_, data_path(), run, Stage::temporal, base_, dir_ / "grain.ngs", event_,
                    train_, torch::kCPU);
   }
   Model base_;
@@ -258,19 +258,19 @@ TEST_F(EventStageTest, TemporalResumeReproducesTheNextLossesExactly) {
     for (int i = 0; i < 3; ++i) expected.push_back(t.step().total);
   }
   Trainer resumed = Trainer::resume(data_, data_path(), run_dir(), torch::kCPU, {}, {});
-  EXPECT_EQ(resumed.state().stage, "temporal");
+  EXPECT_EQ(resumed.state().stage, Stage::temporal);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(resumed.step().total, expected[i]) << "step " << 4 + i;
 }
 
 // Joint fine-tuning changes both levels and needs a model with an event level.
 TEST_F(EventStageTest, JointStageTrainsBothLevels) {
-  EXPECT_THROW(Trainer(data_, data_path(), dir_ / "j0", "joint", base_, dir_ / "grain.ngs",
+  EXPECT_THROW(Trainer(data_, data_path(), dir_ / "j0", Stage::joint, base_, dir_ / "grain.ngs",
                        event_, train_, torch::kCPU),
                Error);
   train_.max_steps = 5;
   temporal(run_dir()).run(nullptr, true);
   Model two_levels = export_run(run_dir(), false, std::nullopt).model;
-  Trainer j(data_, data_path(), dir_ / "joint", "joint", two_levels, dir_ / "two.ngs", event_,
+  Trainer j(data_, data_path(), dir_ / "joint", Stage::joint, two_levels, dir_ / "two.ngs", event_,
             train_, torch::kCPU);
   const auto grain_before = module_bytes(*j.model());
   const auto event_before = module_bytes(*j.event_model());

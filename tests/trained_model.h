@@ -24,7 +24,7 @@ inline Model train_tiny_model(const std::filesystem::path& dir, Dataset& data) {
   EventOptions event;
   event.hidden = 32;
   event.embed_dim = 4;
-  Trainer(data, dir / "tiny.ngd", dir / "event", "temporal", grain_model, dir / "g.ngs", event,
+  Trainer(data, dir / "tiny.ngd", dir / "event", Stage::temporal, grain_model, dir / "g.ngs", event,
           train, torch::kCPU)
       .run(nullptr, true);
   return export_run(dir / "event", false, std::nullopt).model;

@@ -12,7 +12,7 @@
 #include <string>
 #include <thread>
 
-#include "ngsynth/eval/png_image.h"
+#include "ngsynth/plot/png_image.h"
 
 namespace {
 Window find(Display* d, Window w, const char* name) {

@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "commands.h"
-#include "ngsynth/eval/benchmark.h"
+#include "ngsynth/bench/benchmark.h"
 #include "ngsynth/model/options.h"
 
 namespace ngsynth::cli {

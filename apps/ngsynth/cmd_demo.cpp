@@ -16,7 +16,7 @@
 #include "ngsynth/demo/demo_page.h"
 #include "ngsynth/demo/gallery.h"
 #include "ngsynth/eval/fidelity.h"
-#include "ngsynth/eval/map_plot.h"
+#include "ngsynth/plot/map_plot.h"
 #include "ngsynth/live/pattern.h"
 #include "ngsynth/live/pattern_render.h"
 #include "ngsynth/runtime/instrument.h"

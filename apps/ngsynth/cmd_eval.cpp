@@ -9,7 +9,7 @@
 #include "ngsynth/eval/fidelity.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/model/model_file.h"
-#include "ngsynth/train/batcher.h"
+#include "ngsynth/model/batcher.h"
 #include "ngsynth/util/atomic_file.h"
 
 namespace ngsynth::cli {

@@ -193,7 +193,7 @@ class Make {
     mark_done("prepare");
   }
 
-  TrainOptions train_options(const std::string& stage, nlohmann::json& model,
+  TrainOptions train_options(Stage stage, nlohmann::json& model,
                              const std::vector<std::string>& set,
                              const std::optional<int64_t>& steps, double share) const {
     json t = make_preset(a_.preset).train_for(stage);
@@ -260,7 +260,7 @@ class Make {
         }
       } else {
         json model = make_preset(a_.preset).grain;
-        const TrainOptions o = train_options("grain", model, a_.set_grain, a_.grain_steps, kGrainShare);
+        const TrainOptions o = train_options(Stage::grain, model, a_.set_grain, a_.grain_steps, kGrainShare);
         Trainer t(data, data_path(), grain_run(), model.get<GrainOptions>(), o, cpu);
         if (!train(t, stop, false)) return false;
       }
@@ -295,8 +295,8 @@ class Make {
       }
     } else {
       json model = make_preset(a_.preset).event;
-      const TrainOptions o = train_options("temporal", model, a_.set_event, a_.event_steps, kEventShare);
-      Trainer t(data, data_path(), event_run(), "temporal", grain, grain_model(),
+      const TrainOptions o = train_options(Stage::temporal, model, a_.set_event, a_.event_steps, kEventShare);
+      Trainer t(data, data_path(), event_run(), Stage::temporal, grain, grain_model(),
                 model.get<EventOptions>(), o, cpu);
       if (!train(t, stop, true)) return false;
     }

@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "commands.h"
-#include "ngsynth/eval/map_plot.h"
+#include "ngsynth/plot/map_plot.h"
 #include "ngsynth/model/model_file.h"
 
 namespace ngsynth::cli {

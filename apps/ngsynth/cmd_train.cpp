@@ -66,11 +66,11 @@ struct StageOptions {
   TrainOptions train;
 };
 
-StageOptions build_options(const TrainArgs& a, const std::string& preset) {
+StageOptions build_options(const TrainArgs& a, Stage stage, const std::string& preset) {
   const Preset p = make_preset(preset);
-  const bool grain_stage = a.stage == "grain";
+  const bool grain_stage = stage == Stage::grain;
   nlohmann::json model = grain_stage ? nlohmann::json(p.grain) : nlohmann::json(p.event);
-  nlohmann::json t = p.train_for(a.stage);
+  nlohmann::json t = p.train_for(stage);
   for (const auto& kv : a.set) {
     const std::string key = kv.substr(0, kv.find('='));
     apply_overrides(model.contains(key) ? model : t, {kv});
@@ -117,7 +117,7 @@ Run add_train(CLI::App& app) {
       "Example: ngsynth train --stage temporal --model drums.ngs --data drums.ngd -o runs/ev");
   app.add_option("--data", a->data, "Dataset file from `ngsynth prepare`")->required();
   app.add_option("-o,--output", a->run, "Run folder (created)")->required();
-  std::vector<std::string> stages = stage_names();
+  std::vector<std::string> stages(EnumNames<Stage>::names.begin(), EnumNames<Stage>::names.end());
   stages.push_back("classifier");
   app.add_option("--stage", a->stage, "grain, temporal, joint or classifier")
       ->check(CLI::IsMember(stages));
@@ -153,19 +153,20 @@ Run add_train(CLI::App& app) {
         return Trainer::resume(data, a->data, a->run, device, a->max_steps, a->max_minutes,
                                &base, a->model);
       }
-      if (a->stage == "grain") {
+      const Stage stage = parse_stage(a->stage);
+      if (stage == Stage::grain) {
         if (!a->model.empty()) throw Error("--model is for the temporal and joint stages");
-        StageOptions o = build_options(*a, preset_for(*a, nullptr));
+        StageOptions o = build_options(*a, stage, preset_for(*a, nullptr));
         return Trainer(data, a->data, a->run, o.grain, o.train, device);
       }
       if (a->model.empty())
         throw Error("the " + a->stage + " stage starts from a trained model: give --model");
       Model base = load_model(a->model, device);
-      StageOptions o = build_options(*a, preset_for(*a, &base));
-      return Trainer(data, a->data, a->run, a->stage, base, a->model, o.event, o.train, device);
+      StageOptions o = build_options(*a, stage, preset_for(*a, &base));
+      return Trainer(data, a->data, a->run, stage, base, a->model, o.event, o.train, device);
     }();
     const TrainState& s = trainer.state();
-    if (s.stage != "grain" && a->judge_samples > 0)
+    if (s.stage != Stage::grain && a->judge_samples > 0)
       trainer.set_judge(dataset_classifier(a->data, data, ClassifierOptions{},
                                            [](const std::string& line) {
                                              std::fprintf(stderr, "%s\n", line.c_str());
@@ -174,14 +175,14 @@ Run add_train(CLI::App& app) {
     std::fprintf(stderr,
                  "%s %s (%s stage): %zu train / %zu test events, %zu classes, "
                  "%lld trained parameters, %s\n",
-                 a->resume ? "resuming" : "training", a->run.c_str(), s.stage.c_str(),
+                 a->resume ? "resuming" : "training", a->run.c_str(), enum_name(s.stage),
                  data.indices(Split::train).size(), data.indices(Split::test).size(),
                  data.classes.size(), (long long)trainer.trainable_parameters(),
                  a->resume ? ("from step " + std::to_string(s.step)).c_str() : "from scratch");
     TrainSummary sum = trainer.run(&stop, a->quiet);
     std::printf("%s: %lld steps, %.1f min, best test %s %.4f at step %lld (%s)\n",
                 a->run.c_str(), (long long)sum.steps, sum.elapsed_s / 60,
-                s.stage == "temporal" ? "latent mse" : s.stage == "joint" ? "event-path mss" : "mss",
+                s.stage == Stage::temporal ? "latent mse" : s.stage == Stage::joint ? "event-path mss" : "mss",
                 sum.best_test_loss,
                 (long long)sum.best_step, sum.stop_reason.c_str());
     return 0;

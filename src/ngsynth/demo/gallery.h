@@ -1,7 +1,7 @@
 // The demo gallery (`ngsynth demo -o DIR`): one self-contained HTML page of sounds in the
 // spirit of the paper's companion page, written from a description the caller fills in
 // (the demo command, from a model). Every sound gets a WAV file, a spectrogram picture
-// (eval/spectrogram.h) and an <audio> player beside it; sounds that share a group label
+// (plot/spectrogram.h) and an <audio> player beside it; sounds that share a group label
 // (an input and its resynthesis, the ends and middle of a morph) are shown side by side
 // in one row. Pictures the caller made (the latent map) are copied in and tables (the
 // class fidelity table) written as HTML tables.
@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "ngsynth/eval/spectrogram.h"
+#include "ngsynth/plot/spectrogram.h"
 
 namespace ngsynth::demo {
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "ngsynth/eval/metrics.h"
-#include "ngsynth/train/batcher.h"
+#include "ngsynth/model/batcher.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {

@@ -7,7 +7,7 @@
 #include "ngsynth/eval/evaluate.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/synth/event.h"
-#include "ngsynth/train/batcher.h"
+#include "ngsynth/model/batcher.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/hash.h"
 

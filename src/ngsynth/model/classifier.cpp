@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "ngsynth/model/model_file.h"
-#include "ngsynth/train/batcher.h"
+#include "ngsynth/model/batcher.h"
 #include "ngsynth/util/container.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/hash.h"

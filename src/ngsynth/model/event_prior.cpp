@@ -1,5 +1,6 @@
 #include "ngsynth/model/event_prior.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -7,6 +8,7 @@
 
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/hash.h"
+#include "ngsynth/util/json_fields.h"
 
 namespace ngsynth {
 using nlohmann::json;
@@ -166,11 +168,24 @@ EventPrior fit_event_prior(PriorKind kind, int embed_dim, int n_classes, std::ve
   return p;
 }
 
+void EventPrior::match_level(int c, std::vector<float>& audio) const {
+  if (level_gain_db.empty()) return;
+  const std::size_t k = c >= 0 && static_cast<std::size_t>(c) < level_gain_db.size() ? c : 0;
+  float gain = std::pow(10.0f, level_gain_db[k] / 20.0f), top = 0;
+  for (float v : audio) top = std::max(top, std::abs(v));
+  if (peak_limit > 0 && top * gain > peak_limit) gain = peak_limit / top;
+  for (float& v : audio) v *= gain;
+}
+
 void to_json(json& j, const EventPrior& p) {
   j = {{"kind", prior_name(p.kind)},
        {"embed_dim", p.embed_dim},
        {"n_classes", p.n_classes},
        {"events", p.label.size()}};
+  if (!p.level_gain_db.empty()) {
+    j["level_gain_db"] = p.level_gain_db;
+    j["peak_limit"] = p.peak_limit;
+  }
 }
 
 void from_json(const json& j, EventPrior& p) {
@@ -184,6 +199,16 @@ void from_json(const json& j, EventPrior& p) {
   }
   if (p.embed_dim < 1 || p.embed_dim > 4096 || p.n_classes < 0 || p.n_classes > 4096)
     throw Error("event prior: invalid sizes");
+  if (j.contains("level_gain_db")) {
+    p.level_gain_db = json_value<std::vector<float>>(j.at("level_gain_db"), "event prior level_gain_db");
+    if (p.level_gain_db.size() != static_cast<std::size_t>(std::max(p.n_classes, 1)))
+      throw Error("event prior level_gain_db: one gain per class expected");
+    for (float g : p.level_gain_db)
+      if (!(std::abs(g) <= 40)) throw Error("event prior level_gain_db: gains must be within -40..40 dB");
+    p.peak_limit = json_value<float>(j.value("peak_limit", json(1.0)), "event prior peak_limit");
+    if (!(p.peak_limit > 0 && p.peak_limit <= 1))
+      throw Error("event prior peak_limit: must be within (0, 1]");
+  }
 }
 
 std::string prior_bytes(const EventPrior& p) {

@@ -39,6 +39,13 @@ struct EventPrior {
   // Derived by `finish` from the above, per class: mean (embed_dim) and lower Cholesky
   // factor of the covariance (embed_dim^2, row-major); empty for a class without events.
   std::vector<std::vector<double>> class_mean, class_chol;
+  // The level match, fitted at export (train/export.h, fit_levels). A VAE's samples come
+  // out quieter than the events it learnt from, the more so the nearer they lie to the
+  // mean: per class, the gain in dB that brings the median RMS of events sampled from the
+  // default prior to that of the class's training events, and the peak no sampled event
+  // may exceed (the loudest training event's). Empty / 0 (older files): no match.
+  std::vector<float> level_gain_db;
+  float peak_limit = 0;
 
   bool empty() const { return label.empty(); }
   // Makes `k` the default; Error when k needs the class posteriors and there are none.
@@ -52,6 +59,9 @@ struct EventPrior {
   std::vector<float> sample(int c, double temperature, uint64_t seed) const {
     return sample(kind, c, temperature, seed);
   }
+  // Brings an event sampled for class `c` to its class's level: the gain, lowered where
+  // the peak would pass peak_limit. Nothing without a level match.
+  void match_level(int c, std::vector<float>& audio) const;
 };
 
 // The prior from the training events' posteriors; Error if sizes disagree.
@@ -62,7 +72,8 @@ EventPrior fit_event_prior(PriorKind kind, int embed_dim, int n_classes, std::ve
 // `seed`, identical on every machine.
 std::vector<double> standard_normals(uint64_t seed, std::size_t n);
 
-// Header JSON {"kind", "embed_dim", "n_classes", "events"}; the posteriors go in a blob:
+// Header JSON {"kind", "embed_dim", "n_classes", "events"[, "level_gain_db", "peak_limit"]};
+// the posteriors go in a blob:
 // little-endian int32 labels, then float32 mu, then float32 sigma.
 void to_json(nlohmann::json& j, const EventPrior& p);
 void from_json(const nlohmann::json& j, EventPrior& p);  // leaves the posteriors empty

@@ -10,7 +10,7 @@ namespace nn = torch::nn;
 namespace {
 
 nn::AnyModule make_rnn(const EventOptions& o, int64_t input) {
-  if (o.rnn == "lstm")
+  if (o.rnn == Cell::lstm)
     return nn::AnyModule(nn::LSTM(nn::LSTMOptions(input, o.hidden).batch_first(true)));
   return nn::AnyModule(nn::GRU(nn::GRUOptions(input, o.hidden).batch_first(true)));
 }
@@ -81,7 +81,7 @@ torch::Tensor EventVaeImpl::run_decoder_inference(const torch::Tensor& x, const 
   auto params = dec_rnn_.ptr()->named_parameters();
   const torch::Tensor w_ih = params["weight_ih_l0"], w_hh = params["weight_hh_l0"];
   const torch::Tensor b_ih = params["bias_ih_l0"], b_hh = params["bias_hh_l0"];
-  const bool lstm = options_.rnn == "lstm";
+  const bool lstm = options_.rnn == Cell::lstm;
   const int64_t hidden = options_.hidden, gates = w_hh.size(0), b = x.size(0);
   // Inference tensors (made under InferenceMode) keep no version counter: no training
   // changes them.

@@ -27,7 +27,7 @@ GrainVaeImpl::GrainVaeImpl(GrainOptions options)
     : options_(std::move(options)),
       framing_(options_.grain, options_.hop, options_.flat_edges) {
   options_.validate();
-  if (options_.encoder == "conv")
+  if (options_.encoder == Encoder::conv)
     conv_encoder_ = register_module("encoder", ConvEncoder(options_));
   else
     spectral_encoder_ = register_module("encoder", SpectralEncoder(options_));

@@ -87,8 +87,7 @@ void GrainOptions::validate() const {
   require(is_power_of_two(grain) && grain >= 64, "grain", "must be a power of two >= 64");
   require(hop > 0 && hop <= grain && grain % hop == 0, "hop", "must divide grain");
   require(n_grains >= 2, "n_grains", "must be >= 2");
-  require(encoder == "conv" || encoder == "spectral", "encoder", "must be conv or spectral");
-  if (encoder == "conv") {
+  if (encoder == Encoder::conv) {
     require(conv_stages >= 1 && (grain >> (2 * conv_stages)) >= 1, "conv_stages",
             "too many stride-4 stages for the grain length");
     require(conv_channels > 0, "conv_channels", "must be > 0");
@@ -120,7 +119,6 @@ void TrainOptions::validate() const {
 }
 
 void EventOptions::validate() const {
-  require(rnn == "gru" || rnn == "lstm", "rnn", "must be gru or lstm");
   require(hidden > 0, "hidden", "must be > 0");
   require(embed_dim > 0, "embed_dim", "must be > 0");
   require(free_bits >= 0, "free_bits", "must be >= 0");
@@ -139,16 +137,26 @@ void ClassifierOptions::validate() const {
   require(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1)");
 }
 
-const TrainOptions& Preset::train_for(const std::string& stage) const {
-  if (stage == "grain") return train;
-  if (stage == "temporal") return temporal_train;
-  if (stage == "joint") return joint_train;
-  throw Error("unknown stage '" + stage + "' (valid: grain, temporal, joint)");
+const TrainOptions& Preset::train_for(Stage stage) const {
+  switch (stage) {
+    case Stage::grain: return train;
+    case Stage::temporal: return temporal_train;
+    case Stage::joint: return joint_train;
+  }
+  throw Error("unknown stage");
 }
 
-const std::vector<std::string>& stage_names() {
-  static const std::vector<std::string> names = {"grain", "temporal", "joint"};
-  return names;
+void to_json(json& j, Encoder e) { j = enum_name(e); }
+void from_json(const json& j, Encoder& e) { e = json_value<Encoder>(j, "encoder"); }
+void to_json(json& j, Cell c) { j = enum_name(c); }
+void from_json(const json& j, Cell& c) { c = json_value<Cell>(j, "rnn"); }
+void to_json(json& j, Stage s) { j = enum_name(s); }
+void from_json(const json& j, Stage& s) { s = json_value<Stage>(j, "stage"); }
+
+Stage parse_stage(const std::string& name) {
+  const auto s = enum_from_name<Stage>(name);
+  if (!s) throw Error("unknown stage '" + name + "' (valid: " + enum_choices<Stage>() + ")");
+  return *s;
 }
 
 Preset make_preset(const std::string& name) {
@@ -182,7 +190,7 @@ Preset make_preset(const std::string& name) {
     g.grain = 2048;
     g.hop = 512;
     g.n_grains = 41;
-    g.encoder = "conv";
+    g.encoder = Encoder::conv;
     g.conv_channels = 128;
     g.conv_stages = 3;
     g.encoder_hidden = 512;
@@ -197,7 +205,7 @@ Preset make_preset(const std::string& name) {
     t.max_steps = 300000;
     t.eval_every = 2000;
     EventOptions& e = p.event;  // the reference's sizes
-    e.rnn = "lstm";
+    e.rnn = Cell::lstm;
     e.hidden = 512;
     e.embed_dim = 256;
     et.max_steps = 30000;

@@ -10,7 +10,30 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "ngsynth/util/enum_names.h"
+
 namespace ngsynth {
+
+// The grain encoder: strided convolutions and dilated residual blocks over the waveform
+// (the paper's), or an MLP over each grain's log-magnitude spectrum.
+enum class Encoder { conv, spectral };
+// The event VAE's recurrent cell.
+enum class Cell { gru, lstm };
+// The training stages, in order: the grain VAE, the event VAE on its frozen latents, and
+// both levels fine-tuned together.
+enum class Stage { grain, temporal, joint };
+NGSYNTH_ENUM_NAMES(Encoder, "conv", "spectral");
+NGSYNTH_ENUM_NAMES(Cell, "gru", "lstm");
+NGSYNTH_ENUM_NAMES(Stage, "grain", "temporal", "joint");
+// As their names in JSON; from_json throws Error listing the names.
+void to_json(nlohmann::json& j, Encoder e);
+void from_json(const nlohmann::json& j, Encoder& e);
+void to_json(nlohmann::json& j, Cell c);
+void from_json(const nlohmann::json& j, Cell& c);
+void to_json(nlohmann::json& j, Stage s);
+void from_json(const nlohmann::json& j, Stage& s);
+// The stage named `name`; Error "unknown stage 'x' (valid: grain, temporal or joint)".
+Stage parse_stage(const std::string& name);
 
 // The grain-level VAE (Bitton et al. 2020, section 3.1): audio framing, architecture, loss.
 struct GrainOptions {
@@ -21,9 +44,7 @@ struct GrainOptions {
   int hop                     = 256;    // grain/4: 75 % overlap
   int n_grains                = 41;
   bool flat_edges             = true;   // first/last half-windows flat, keeps attacks
-  // Encoder: "conv" (strided convolutions + dilated residual blocks over the waveform, as
-  // in the paper) or "spectral" (MLP over each grain's log-magnitude spectrum).
-  std::string encoder         = "spectral";
+  Encoder encoder             = Encoder::spectral;
   int conv_channels           = 128;
   int conv_stages             = 3;      // stride-4 stages, each followed by 3 residual blocks
   int encoder_hidden          = 512;
@@ -68,7 +89,7 @@ struct TrainOptions {
 // The event-level ("temporal") VAE over series of grain latents (Bitton et al. 2020,
 // sec. 3.2): per-step MLP + recurrent encoder to one embedding, recurrent decoder back.
 struct EventOptions {
-  std::string rnn             = "gru";  // "gru" or "lstm"
+  Cell rnn                    = Cell::gru;
   int hidden                  = 256;    // width of the MLPs and of the recurrent state
   int embed_dim               = 64;     // event embedding
   // Free bits (Kingma et al. 2016): each embedding dimension's batch-mean KL below this
@@ -104,8 +125,7 @@ struct Preset {
   EventOptions event;
   TrainOptions temporal_train;
   TrainOptions joint_train;
-  // The training options of a stage: "grain", "temporal" or "joint".
-  const TrainOptions& train_for(const std::string& stage) const;
+  const TrainOptions& train_for(Stage stage) const;
 };
 
 // "fast" or "paper"; throws Error listing the valid names otherwise.
@@ -120,9 +140,6 @@ void to_json(nlohmann::json& j, const EventOptions& o);
 void from_json(const nlohmann::json& j, EventOptions& o);
 void to_json(nlohmann::json& j, const ClassifierOptions& o);
 void from_json(const nlohmann::json& j, ClassifierOptions& o);
-
-// The training stages, in order: "grain", "temporal", "joint".
-const std::vector<std::string>& stage_names();
 
 // Applies "key=value" overrides (value parsed as JSON, else taken as a string) to a JSON
 // object; throws Error naming the key when it does not exist in `j`.

@@ -28,7 +28,7 @@ void copy_tensors(torch::nn::Module& module, const std::string& prefix,
 rt::TensorSet grain_runtime_weights(GrainVaeImpl& vae) {
   rt::TensorSet set;
   std::vector<std::string> keep = {"decoder.", "post_filter."};
-  if (vae.options().encoder == "spectral") keep.push_back("encoder.");
+  if (vae.options().encoder == Encoder::spectral) keep.push_back("encoder.");
   copy_tensors(vae, "grain.", keep, set);
   return set;
 }

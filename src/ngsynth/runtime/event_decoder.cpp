@@ -21,7 +21,7 @@ Mlp::Block block(const TensorSet& w, const std::string& p, int64_t in, bool acti
 
 EventDecoder::EventDecoder(const EventOptions& options, int z_dim, int n_classes,
                            const TensorSet& w, Precision precision)
-    : o_(options), z_dim_(z_dim), n_classes_(n_classes), lstm_(options.rnn == "lstm"),
+    : o_(options), z_dim_(z_dim), n_classes_(n_classes), lstm_(options.rnn == Cell::lstm),
       precision_(precision) {
   o_.validate();
   const int64_t h = o_.hidden, ec = o_.embed_dim + n_classes, gates = (lstm_ ? 4 : 3) * h;

@@ -10,9 +10,9 @@
 namespace ngsynth::rt {
 
 GrainEncoder::GrainEncoder(const GrainOptions& options, const TensorSet& w) : o_(options) {
-  if (o_.encoder != "spectral")
-    throw Error("the runtime encodes with the spectral encoder only (this model's is " +
-                o_.encoder + ")");
+  if (o_.encoder != Encoder::spectral)
+    throw Error(std::string("the runtime encodes with the spectral encoder only (this model's is ") +
+                enum_name(o_.encoder) + ")");
   const int64_t bins = o_.grain / 2 + 1, hidden = o_.encoder_hidden;
   for (int i = 0; i < 2; ++i) {
     Mlp::Block b;

@@ -25,8 +25,10 @@ const std::vector<std::string>& Instrument::classes() const { return model_->cla
 int Instrument::event_frames() const { return model_->grain().event_length(); }
 
 std::vector<float> Instrument::sample_event(int class_index, uint64_t seed, float temperature) {
-  return model_->render_event(model_->sample_embedding(class_index, temperature, seed),
-                              model_->one_hot(class_index), seed);
+  std::vector<float> audio = model_->render_event(model_->sample_embedding(class_index, temperature, seed),
+                                                  model_->one_hot(class_index), seed);
+  model_->prior().match_level(class_index, audio);
+  return audio;
 }
 
 std::vector<float> Instrument::sample_path(int class_index, int64_t frames, uint64_t seed) {

@@ -15,7 +15,7 @@ Model::Model(GrainOptions grain, std::vector<std::string> classes, std::optional
     if (prior_.empty()) prior_.embed_dim = event->embed_dim;
     if (prior_.embed_dim != event->embed_dim) throw Error("event prior does not match the event level");
   }
-  if (grain_.encoder == "spectral" && weights.contains("grain.encoder.mu.weight"))
+  if (grain_.encoder == Encoder::spectral && weights.contains("grain.encoder.mu.weight"))
     encoder_.emplace(grain_, weights);
   if (!map_.empty() && map_.z_dim != grain_.z_dim)
     throw Error("latent map does not match the latent size");

@@ -52,7 +52,7 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   try {
     const json& h = c.header;
     TrainState& s = cp.state;
-    s.stage = h.value("stage", "grain");
+    s.stage = h.contains("stage") ? h.at("stage").get<Stage>() : Stage::grain;
     s.base_model = h.value("base_model", "");
     s.base_grain = h.value("base_grain", "");
     if (h.contains("event")) s.event = h.at("event").get<EventOptions>();
@@ -74,8 +74,8 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   cp.weights = std::move(c.blobs[0]);
   cp.optimizer = std::move(c.blobs[1]);
   if (c.blobs.size() == 3) cp.event_weights = std::move(c.blobs[2]);
-  if (cp.state.stage != "grain" && (!cp.state.event || cp.event_weights.empty()))
-    fail_file(path, "checkpoint of the " + cp.state.stage + " stage lacks the event VAE");
+  if (cp.state.stage != Stage::grain && (!cp.state.event || cp.event_weights.empty()))
+    fail_file(path, std::string("checkpoint of the ") + enum_name(cp.state.stage) + " stage lacks the event VAE");
   return cp;
 }
 

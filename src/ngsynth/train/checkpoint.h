@@ -20,7 +20,7 @@ namespace ngsynth {
 inline constexpr uint32_t kCheckpointVersion = 1;
 
 struct TrainState {
-  std::string stage = "grain";   // "grain", "temporal" or "joint"
+  Stage stage = Stage::grain;
   GrainOptions grain;
   std::optional<EventOptions> event;  // temporal and joint stages
   std::string base_model;        // model file a temporal or joint stage started from

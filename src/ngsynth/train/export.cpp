@@ -1,8 +1,12 @@
 #include "ngsynth/train/export.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "ngsynth/eval/evaluate.h"
 #include "ngsynth/model/device.h"
-#include "ngsynth/train/batcher.h"
+#include "ngsynth/model/batcher.h"
+#include "ngsynth/synth/event.h"
 #include "ngsynth/train/checkpoint.h"
 #include "ngsynth/util/error.h"
 
@@ -64,6 +68,54 @@ EventPrior fit_class_priors(GrainVae& vae, EventVae& event,
                                             sigma.data_ptr<float>() + sigma.numel()));
 }
 
+namespace {
+double rms_db(const float* s, int64_t n) {
+  double energy = 0;
+  for (int64_t k = 0; k < n; ++k) energy += double(s[k]) * s[k];
+  return 10 * std::log10(energy / std::max<int64_t>(n, 1) + 1e-20);
+}
+double median(std::vector<double> v) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  const std::size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+}
+}  // namespace
+
+void fit_levels(Model& model, const Dataset& data, int samples, double temperature) {
+  EventPrior& prior = model.info.prior;
+  const GrainOptions& o = model.info.grain;
+  check_dataset_fits(data, o);
+  const auto idx = data.indices(Split::train);
+  const torch::Tensor audio = Batcher(data, idx, static_cast<int>(idx.size()), 0).chunk(0).audio.contiguous();
+  const torch::Tensor labels = model_labels(data, idx, map_classes(model.info.classes, data.classes, o.conditional));
+  const int classes = o.conditional ? o.n_classes : 0;
+  std::vector<std::vector<double>> real(static_cast<std::size_t>(std::max(classes, 1)));
+  float peak = 0;
+  const int64_t len = audio.size(1);
+  for (int64_t i = 0; i < audio.size(0); ++i) {
+    const float* s = audio.data_ptr<float>() + i * len;
+    const int64_t c = classes > 0 ? labels[i].item<int64_t>() : 0;
+    if (c < 0 || c >= static_cast<int64_t>(real.size())) continue;  // a class the model lacks
+    real[static_cast<std::size_t>(c)].push_back(rms_db(s, len));
+    for (int64_t k = 0; k < len; ++k) peak = std::max(peak, std::abs(s[k]));
+  }
+  prior.level_gain_db.clear();  // the samples below are measured unmatched
+  std::vector<float> gains;
+  for (std::size_t c = 0; c < real.size(); ++c) {
+    if (real[c].empty()) {
+      gains.push_back(0);
+      continue;
+    }
+    std::vector<double> sampled;
+    for (const auto& e : sample_events(model, static_cast<int>(c), samples, temperature, kLevelSeed))
+      sampled.push_back(rms_db(e.data(), static_cast<int64_t>(e.size())));
+    gains.push_back(static_cast<float>(std::clamp(median(real[c]) - median(sampled), -24.0, 24.0)));
+  }
+  prior.level_gain_db = std::move(gains);
+  prior.peak_limit = peak > 0 ? std::min(peak, 1.0f) : 1.0f;
+}
+
 ExportedRun export_run(const fs::path& run_dir, bool last, const std::optional<fs::path>& data) {
   fs::path source = run_dir / (last ? "checkpoint.ngc" : "best.ngc");
   if (!last && !fs::exists(source)) source = run_dir / "checkpoint.ngc";
@@ -100,8 +152,10 @@ ExportedRun export_run(const fs::path& run_dir, bool last, const std::optional<f
   r.data = data_path;
   const Dataset dataset = load_dataset(data_path);
   m.info.map = compute_latent_map(m.vae, s.classes, dataset, 20000, s.train.seed);
-  if (m.has_event())
+  if (m.has_event()) {
     m.info.prior = fit_class_priors(m.vae, m.event, s.classes, dataset, PriorKind::gaussian);
+    fit_levels(m, dataset);
+  }
   return r;
 }
 

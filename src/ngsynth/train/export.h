@@ -27,6 +27,14 @@ EventPrior fit_class_priors(GrainVae& vae, EventVae& event,
                             PriorKind kind,
                             const torch::Tensor& train_latents = {});
 
+// The level match of the model's event prior (EventPrior::level_gain_db, peak_limit):
+// per class, the median RMS of `samples` events sampled at `temperature` (from seeds of
+// their own, not those `ngsynth eval` draws) against that of the class's training events
+// in `data`; the peak limit is the loudest training event's peak. Gains are kept within
+// -24..24 dB; a class without training events keeps 0 dB.
+inline constexpr uint64_t kLevelSeed = 0x1e7e1;  // the seed of fit_levels's samples
+void fit_levels(Model& model, const Dataset& data, int samples = 16, double temperature = 0.5);
+
 struct ExportedRun {
   Model model;
   std::filesystem::path source;  // the checkpoint exported
@@ -35,7 +43,8 @@ struct ExportedRun {
 };
 
 // The model of run_dir (best.ngc, or checkpoint.ngc when `last` or when there is no best)
-// with its latent map, and the class priors when it has an event level, computed on `data`
+// with its latent map, and the class priors and their level match when it has an event
+// level, computed on `data`
 // (default: the dataset the run was trained on). The drum classifier is left to the caller
 // (model/classifier.h: dataset_classifier).
 ExportedRun export_run(const std::filesystem::path& run_dir, bool last,

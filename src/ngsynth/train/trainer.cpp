@@ -1,5 +1,6 @@
 #include "ngsynth/train/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -8,7 +9,7 @@
 #include "ngsynth/eval/evaluate.h"
 #include "ngsynth/eval/fidelity.h"
 #include "ngsynth/train/export.h"
-#include "ngsynth/eval/training_plot.h"
+#include "ngsynth/plot/training_plot.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/model/model_file.h"
 #include "ngsynth/model/spectral.h"
@@ -56,13 +57,13 @@ Trainer::Trainer(const Dataset& data, fs::path data_path, fs::path run_dir, Grai
 }
 
 Trainer::Trainer(const Dataset& data, fs::path data_path, fs::path run_dir,
-                 const std::string& stage, Model& base, const fs::path& base_path,
+                 Stage stage, Model& base, const fs::path& base_path,
                  EventOptions event, TrainOptions train, const torch::Device& device)
     : Trainer(data, data_path, run_dir,
               [&] {
-                if (stage != "temporal" && stage != "joint")
+                if (stage == Stage::grain)
                   throw Error("a model to start from is for the temporal and joint stages");
-                if (stage == "joint") event = base.require_event()->options();
+                if (stage == Stage::joint) event = base.require_event()->options();
                 event.validate();
                 train.validate();
                 TrainState s;
@@ -78,9 +79,9 @@ Trainer::Trainer(const Dataset& data, fs::path data_path, fs::path run_dir,
               }(),
               device) {
   load_module_bytes(*vae_, module_bytes(*base.vae), device_, base_path);
-  if (stage == "joint") load_module_bytes(*event_, module_bytes(*base.event), device_, base_path);
+  if (stage == Stage::joint) load_module_bytes(*event_, module_bytes(*base.event), device_, base_path);
   cache_latents();
-  if (stage == "temporal") {  // standardise with the training events' statistics
+  if (stage == Stage::temporal) {  // standardise with the training events' statistics
     const auto train = data_.indices(Split::train);
     torch::Tensor train_idx =
         torch::tensor(std::vector<int64_t>(train.begin(), train.end()), torch::kLong);
@@ -114,17 +115,17 @@ Trainer::Trainer(const Dataset& data, fs::path data_path, fs::path run_dir, Trai
   vae_ = GrainVae(state_.grain);
   vae_->to(device_);
   std::vector<torch::Tensor> params;
-  if (state_.stage != "temporal") params = vae_->parameters();
-  if (state_.stage == "grain") {
+  if (state_.stage != Stage::temporal) params = vae_->parameters();
+  if (state_.stage == Stage::grain) {
     vae_->train();
   } else {
-    if (!state_.event) throw Error("the " + state_.stage + " stage needs event options");
+    if (!state_.event) throw Error(std::string("the ") + enum_name(state_.stage) + " stage needs event options");
     event_ = make_event_vae(*state_.event, state_.grain);
     event_->to(device_);
     event_->train();
     for (auto& p : event_->parameters()) params.push_back(p);
     // The temporal stage reads cached latents; the joint stage trains the grain VAE too.
-    if (state_.stage == "temporal") vae_->eval(); else vae_->train();
+    if (state_.stage == Stage::temporal) vae_->eval(); else vae_->train();
   }
   optimizer_ = std::make_unique<torch::optim::Adam>(params,
                                                     torch::optim::AdamOptions(state_.train.lr));
@@ -141,7 +142,7 @@ Trainer Trainer::resume(const Dataset& data, fs::path data_path, fs::path run_di
   Checkpoint cp = load_checkpoint(path);
   remove_stale_temporaries(run_dir, "");  // half-written files of the run that was killed
   if (base) {
-    if (cp.state.stage == "grain") fail_file(run_dir, "is a grain run: --model is for event runs");
+    if (cp.state.stage == Stage::grain) fail_file(run_dir, "is a grain run: --model is for event runs");
     if (cp.state.base_grain.empty())
       fail_file(run_dir, "does not record which grain level it was trained on (an older "
                          "ngsynth): resume it without --model");
@@ -165,7 +166,7 @@ Trainer Trainer::resume(const Dataset& data, fs::path data_path, fs::path run_di
 
 // The temporal stage trains on the posterior means of every event, computed once.
 void Trainer::cache_latents() {
-  if (state_.stage != "temporal") return;
+  if (state_.stage != Stage::temporal) return;
   std::vector<std::size_t> all(data_.entries.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
   latents_ = encode_events(vae_, data_, all, device_);
@@ -188,8 +189,8 @@ StepLoss Trainer::step() {
   Batch batch = batches_->at_step(state_.step);
   batch.labels = map_labels(batch.labels, class_map_).to(device_);
   at::Generator gen = make_generator(mix_seed(o.seed, static_cast<uint64_t>(state_.step)));
-  StepLoss l = state_.stage == "grain"      ? grain_step(batch, gen, beta)
-               : state_.stage == "temporal" ? temporal_step(batch, gen, beta)
+  StepLoss l = state_.stage == Stage::grain      ? grain_step(batch, gen, beta)
+               : state_.stage == Stage::temporal ? temporal_step(batch, gen, beta)
                                             : joint_step(batch, gen, beta);
   l.lr = lr;
   l.beta = beta;
@@ -310,7 +311,7 @@ double Trainer::evaluate_test() {
   if (data_.indices(Split::test).empty()) return NAN;
   json line = {{"kind", "test"}, {"step", state_.step}, {"time_s", state_.elapsed_s}};
   double loss;
-  if (state_.stage == "temporal") {
+  if (state_.stage == Stage::temporal) {
     loss = evaluate_temporal(line);
   } else {
     const uint64_t seed = mix_seed(state_.train.seed, 0xe7a1);
@@ -318,14 +319,14 @@ double Trainer::evaluate_test() {
     line["mss"] = r.overall.mss;
     line["lsd_db"] = r.overall.lsd;
     loss = r.overall.mss;
-    if (state_.stage == "joint") {  // the whole two-level model decides the best state
+    if (state_.stage == Stage::joint) {  // the whole two-level model decides the best state
       EvalResult e = evaluate(vae_, state_.classes, data_, Split::test, device_, seed, 16,
                               &event_);
       line["event_mss"] = e.overall.mss;
       loss = e.overall.mss;
     }
   }
-  if (state_.stage != "grain") judge_samples(line);
+  if (state_.stage != Stage::grain) judge_samples(line);
   if (loss < state_.best_test_loss) {
     state_.best_test_loss = loss;
     state_.best_step = state_.step;
@@ -377,13 +378,13 @@ TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
   int n_avg = 0;
   int64_t last_eval = -1;
   std::string reason;
-  // The schedule is fitted to the time budget once the step rate is known (after 100 steps
-  // or 20 s of this call, whichever comes first), and shortened at test evaluations if the
-  // rate falls.
+  // The schedule is fitted to the time budget once the step rate is known (after 100 steps,
+  // or after 20 s or a tenth of the budget, whichever comes first, once a few steps have
+  // run), and shortened at test evaluations if the rate falls.
   bool schedule_fitted = !(o.max_minutes > 0 && o.fit_schedule);
-  const char* recon_name = state_.stage == "temporal" ? "latent" : "spectral";
-  const char* test_name = state_.stage == "temporal" ? "latent mse"
-                          : state_.stage == "joint"  ? "event-path mss"
+  const char* recon_name = state_.stage == Stage::temporal ? "latent" : "spectral";
+  const char* test_name = state_.stage == Stage::temporal ? "latent mse"
+                          : state_.stage == Stage::joint  ? "event-path mss"
                                                      : "mss";
   while (reason.empty()) {
     if (state_.step >= o.max_steps) { reason = "reached max_steps"; break; }
@@ -398,7 +399,9 @@ TrainSummary Trainer::run(const std::atomic<bool>* stop, bool quiet) {
     const double rate = (state_.step - start_step) /
                         std::max(1e-9, std::chrono::duration<double>(now - start).count());
     const double call_s = std::chrono::duration<double>(now - start).count();
-    if (!schedule_fitted && (state_.step - start_step >= 100 || call_s >= 20)) {
+    const int64_t done = state_.step - start_step;
+    if (!schedule_fitted &&
+        (done >= 100 || (done >= 3 && call_s >= std::min(20.0, 6.0 * o.max_minutes)))) {
       schedule_fitted = true;
       const int64_t before = o.max_steps;
       fit_schedule(0.92 * rate, o.max_minutes * 60 - call_s);  // test evaluations take time too

@@ -25,7 +25,7 @@
 #include "ngsynth/data/dataset.h"
 #include "ngsynth/model/grain_vae.h"
 #include "ngsynth/model/model_file.h"
-#include "ngsynth/train/batcher.h"
+#include "ngsynth/model/batcher.h"
 #include "ngsynth/train/checkpoint.h"
 
 namespace ngsynth {
@@ -56,7 +56,7 @@ class Trainer {
   // A temporal stage (a new event VAE on the latents of base's grain VAE, frozen) or a
   // joint stage (base's two levels fine-tuned together) in a fresh run folder.
   Trainer(const Dataset& data, std::filesystem::path data_path, std::filesystem::path run_dir,
-          const std::string& stage, Model& base, const std::filesystem::path& base_path,
+          Stage stage, Model& base, const std::filesystem::path& base_path,
           EventOptions event, TrainOptions train, const torch::Device& device);
   // The run in run_dir continued. With `base` (a temporal or joint run), an Error unless
   // the run started from base's grain VAE: an event level is never paired with a grain

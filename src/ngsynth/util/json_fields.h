@@ -2,7 +2,8 @@
 // each failure an Error naming the field ("WHERE: what"):
 //   - json_value<T>(v, where): a number into an integer type only when it is an integer
 //     within the type's range (z_dim = 4294967424 is an error, not 128), into a float only
-//     when it fits (1e300 is not a float), strings, booleans and vectors of these;
+//     when it fits (1e300 is not a float), strings, booleans, enum classes by name
+//     (util/enum_names.h) and vectors of these;
 //   - JsonFieldReader: an options struct field by field: takes each listed field that is
 //     present (keeping the default otherwise), and afterwards rejects any key that was not
 //     listed, so that a misspelt option is an error rather than silently ignored;
@@ -21,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ngsynth/util/enum_names.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {
@@ -94,6 +96,11 @@ T json_value(const nlohmann::json& v, const std::string& where) {
   } else if constexpr (std::is_same_v<T, std::string>) {
     if (!v.is_string()) throw Error(where + ": expected a string, got " + json_detail::shown(v));
     return v.get<std::string>();
+  } else if constexpr (std::is_enum_v<T>) {  // by name (util/enum_names.h)
+    if (!v.is_string()) throw Error(where + ": expected " + enum_choices<T>() + ", got " + json_detail::shown(v));
+    const auto e = enum_from_name<T>(v.get<std::string>());
+    if (!e) throw Error(where + ": must be " + enum_choices<T>() + ", not " + json_detail::shown(v));
+    return *e;
   } else if constexpr (json_detail::is_vector<T>::value) {
     if (!v.is_array()) throw Error(where + ": expected a list, got " + json_detail::shown(v));
     T out;

@@ -1,4 +1,4 @@
-#include "ngsynth/eval/benchmark.h"
+#include "ngsynth/bench/benchmark.h"
 
 #include <sys/resource.h>
 #include <time.h>

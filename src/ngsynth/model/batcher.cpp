@@ -1,4 +1,4 @@
-#include "ngsynth/train/batcher.h"
+#include "ngsynth/model/batcher.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,7 +1,7 @@
 // Both formats share one layout (margins, plot rectangle, legend entries, label strings),
 // computed once; the PNG renderer draws it with PngImage's 5x7 font, the SVG renderer
 // writes the same elements as text, sizes chosen to look alike.
-#include "ngsynth/eval/map_plot.h"
+#include "ngsynth/plot/map_plot.h"
 
 #include <algorithm>
 #include <cctype>

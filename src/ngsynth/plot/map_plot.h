@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ngsynth/eval/png_image.h"
+#include "ngsynth/plot/png_image.h"
 #include "ngsynth/model/latent_map.h"
 
 namespace ngsynth {

@@ -16,7 +16,7 @@
 #include <span>
 #include <vector>
 
-#include "ngsynth/eval/png_image.h"
+#include "ngsynth/plot/png_image.h"
 
 namespace ngsynth {
 

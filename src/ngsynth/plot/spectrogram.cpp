@@ -2,7 +2,7 @@
 // column, so the picture is exactly as wide as asked whatever the sound's length and no
 // column is resampled. Magnitudes are scaled by 2 / sum(window), which makes a full-scale
 // sine centred on a bin read 0 dB.
-#include "ngsynth/eval/spectrogram.h"
+#include "ngsynth/plot/spectrogram.h"
 
 #include <algorithm>
 #include <cmath>

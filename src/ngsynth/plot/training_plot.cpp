@@ -1,4 +1,4 @@
-#include "ngsynth/eval/training_plot.h"
+#include "ngsynth/plot/training_plot.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ngsynth/eval/png_image.h"
+#include "ngsynth/plot/png_image.h"
 
 namespace ngsynth {
 

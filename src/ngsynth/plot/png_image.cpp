@@ -2,7 +2,7 @@
 // atomically; libpng's errors come back by longjmp (its documented C interface) and are
 // turned into an Error. The font is a plain 5x7 dot-matrix design drawn for this file:
 // one byte per row, bit 4 the leftmost column, for ASCII 32..126.
-#include "ngsynth/eval/png_image.h"
+#include "ngsynth/plot/png_image.h"
 
 #include <png.h>
 
