@@ -74,8 +74,8 @@ TEST_F(SynthTest, SampledEventsAreBroughtToTheLevelOfTheClassesTrainingEvents) {
   Model plain = model_;
   plain.info.prior.level_gain_db.clear();
   for (int c = 0; c < 2; ++c) {
-    const auto matched = sample_events(model_, c, 16, 0.5, kLevelSeed);
-    const auto unmatched = sample_events(plain, c, 16, 0.5, kLevelSeed);
+    const auto matched = sample_events(model_, c, kLevelSamples, 0.5, kLevelSeed);
+    const auto unmatched = sample_events(plain, c, kLevelSamples, 0.5, kLevelSeed);
     bool limited = false;
     for (std::size_t i = 0; i < matched.size(); ++i) {
       float top = 0;

@@ -33,7 +33,9 @@ EventPrior fit_class_priors(GrainVae& vae, EventVae& event,
 // in `data`; the peak limit is the loudest training event's peak. Gains are kept within
 // -24..24 dB; a class without training events keeps 0 dB.
 inline constexpr uint64_t kLevelSeed = 0x1e7e1;  // the seed of fit_levels's samples
-void fit_levels(Model& model, const Dataset& data, int samples = 16, double temperature = 0.5);
+inline constexpr int kLevelSamples = 64;          // per class (16 left the median 2 dB off)
+void fit_levels(Model& model, const Dataset& data, int samples = kLevelSamples,
+                double temperature = 0.5);
 
 struct ExportedRun {
   Model model;
