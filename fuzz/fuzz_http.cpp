@@ -52,7 +52,7 @@ struct Rig {
   // came until the server has been quiet that long (raw bytes, which may leave it waiting
   // for more). The connection is not half-closed: cpp-httplib 0.11 drops a request whose
   // client has shut down writing.
-  std::string exchange(const std::string& request, int wait_ms = 0) const {
+  std::string exchange(const std::string& request, int wait_ms = 0, bool head = false) const {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in to{};
     to.sin_family = AF_INET;
@@ -78,16 +78,18 @@ struct Rig {
       const ssize_t got = ::recv(fd, buf, sizeof buf, 0);
       if (got <= 0) break;
       reply.append(buf, static_cast<size_t>(got));
-      if (wait_ms == 0 && complete(reply)) break;
+      if (wait_ms == 0 && complete(reply, head)) break;
     }
     ::close(fd);
     return reply;
   }
 
-  // Whether `reply` holds a whole response: headers and the Content-Length bytes after them.
-  static bool complete(const std::string& reply) {
+  // Whether `reply` holds a whole response: headers and the Content-Length bytes after them
+  // (a reply to HEAD announces the length of a body it does not send).
+  static bool complete(const std::string& reply, bool head) {
     const size_t end = reply.find("\r\n\r\n");
     if (end == std::string::npos) return false;
+    if (head) return true;
     const size_t at = reply.find("Content-Length: ");
     if (at == std::string::npos || at > end) return false;  // no length: read to the close
     return reply.size() >= end + 4 + std::strtoull(reply.c_str() + at + 16, nullptr, 10);
@@ -150,7 +152,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool has_body = std::strcmp(m, "POST") == 0 || std::strcmp(m, "PUT") == 0 || !body.empty();
   if (has_body) request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   request += "\r\n" + body;
-  const std::string reply = r.exchange(request);
+  const std::string reply = r.exchange(request, 0, std::strcmp(m, "HEAD") == 0);
   if (reply.compare(0, 9, "HTTP/1.1 ") != 0) {
     std::fprintf(stderr, "no status line for: %s %s (reply: %zu bytes: %s)\n", m, target.substr(0, 200).c_str(), reply.size(), reply.substr(0, 200).c_str());
     __builtin_trap();
