@@ -20,8 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "../tests/fake_instrument.h"
-#include "fuzz_support.h"
+#include "live_rig.h"
 #include "ngsynth/live/performer.h"
 #include "ngsynth/serve/http_server.h"
 
@@ -29,21 +28,17 @@ namespace {
 using namespace ngsynth;
 
 struct Rig {
-  test::FakeInstrument fake{400};
-  std::unique_ptr<live::Performer> performer;
+  fuzz::LiveRig live;  // with the audio clock: without it, requests that wait on the engine hang
   std::unique_ptr<serve::HttpServer> server;
 
   Rig() {
-    live::PerformerOptions po;
-    po.write_dir = fuzz::scratch();
-    performer = std::make_unique<live::Performer>(fake, live::default_pattern(fake.classes()), po);
     serve::HttpOptions ho;
     ho.port = 0;
     ho.threads = 2;
     ho.max_upload_bytes = 1 << 16;
     ho.max_stream_frames = 4096;
     ho.log = [](const std::string&) {};
-    server = std::make_unique<serve::HttpServer>(*performer, ho);
+    server = std::make_unique<serve::HttpServer>(*live.performer, ho);
   }
 
   // Sends `request` on a new connection and returns the server's reply: everything up to

@@ -16,8 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "../tests/fake_instrument.h"
-#include "fuzz_support.h"
+#include "live_rig.h"
 #include "ngsynth/live/osc_server.h"
 #include "ngsynth/live/performer.h"
 
@@ -25,29 +24,16 @@ namespace {
 using namespace ngsynth;
 
 struct Rig {
-  test::FakeInstrument fake{400};
-  std::unique_ptr<live::Performer> performer;
+  fuzz::LiveRig live;
   std::unique_ptr<live::OscServer> server;
-  std::atomic<bool> stop{false};
-  std::thread pump;
   int fd = -1;
   sockaddr_in to{};
 
   Rig() {
-    live::PerformerOptions po;
-    po.write_dir = fuzz::scratch();
-    performer = std::make_unique<live::Performer>(fake, live::default_pattern(fake.classes()), po);
     live::OscOptions oo;
     oo.port = 0;
     oo.log = [](const std::string&) {};
-    server = std::make_unique<live::OscServer>(*performer, oo);
-    pump = std::thread([this] {  // the audio clock, so that clips are consumed
-      std::vector<float> block(256);
-      while (!stop) {
-        performer->engine().process(block);
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-      }
-    });
+    server = std::make_unique<live::OscServer>(*live.performer, oo);
     fd = ::socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in me{};
     me.sin_family = AF_INET;
