@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "ngsynth/data/dataset.h"
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 
 namespace ngsynth::test {
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ngsynth/model/event_prior.h"
+#include "ngsynth/spec/event_prior.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ngsynth/model/latent_map.h"
+#include "ngsynth/spec/latent_map.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {

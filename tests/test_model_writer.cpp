@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ngsynth/model/latent_map.h"
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/latent_map.h"
+#include "ngsynth/spec/options.h"
 #include "ngsynth/runtime/model.h"
 #include "ngsynth/runtime/tensor_set.h"
 #include "ngsynth/util/container.h"

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {

@@ -11,7 +11,7 @@
 #include <random>
 #include <thread>
 
-#include "ngsynth/model/recurrent_kernels.h"
+#include "ngsynth/runtime/recurrent_kernels.h"
 #include "ngsynth/runtime/fft.h"
 #include "ngsynth/audio/audio_file.h"
 #include "ngsynth/kit/kit_sampler.h"

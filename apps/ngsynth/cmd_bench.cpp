@@ -3,7 +3,7 @@
 
 #include "commands.h"
 #include "ngsynth/bench/benchmark.h"
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 
 namespace ngsynth::cli {
 

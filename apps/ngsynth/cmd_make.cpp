@@ -20,7 +20,7 @@
 #include "ngsynth/model/classifier.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/model/model_file.h"
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 #include "ngsynth/train/export.h"
 #include "ngsynth/train/trainer.h"
 #include "ngsynth/util/atomic_file.h"

@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "ngsynth/data/prepare.h"
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/progress.h"
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "ngsynth/live/engine.h"
-#include "ngsynth/model/latent_map.h"
+#include "ngsynth/spec/latent_map.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth::live {

@@ -19,7 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ngsynth/data/dataset.h"
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 
 namespace ngsynth {
 

@@ -1,6 +1,6 @@
 #include "ngsynth/model/event_vae.h"
 
-#include "ngsynth/model/recurrent_kernels.h"
+#include "ngsynth/runtime/recurrent_kernels.h"
 #include "ngsynth/model/runtime_weights.h"
 #include "ngsynth/util/error.h"
 

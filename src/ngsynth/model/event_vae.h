@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "ngsynth/model/encoder.h"
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 #include "ngsynth/runtime/event_decoder.h"
 
 namespace ngsynth {

@@ -14,7 +14,7 @@
 #include "ngsynth/model/encoder.h"
 #include "ngsynth/model/grains.h"
 #include "ngsynth/model/noise_decoder.h"
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 #include "ngsynth/runtime/grain_decoder.h"
 
 namespace ngsynth {

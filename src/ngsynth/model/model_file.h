@@ -17,11 +17,11 @@
 #include <nlohmann/json.hpp>
 
 #include "ngsynth/model/classifier.h"
-#include "ngsynth/model/event_prior.h"
+#include "ngsynth/spec/event_prior.h"
 #include "ngsynth/model/event_vae.h"
 #include "ngsynth/model/grain_vae.h"
-#include "ngsynth/model/latent_map.h"
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/latent_map.h"
+#include "ngsynth/spec/options.h"
 #include "ngsynth/runtime/model.h"
 
 namespace ngsynth {

@@ -10,7 +10,7 @@
 
 #include <torch/torch.h>
 
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 
 namespace ngsynth {
 

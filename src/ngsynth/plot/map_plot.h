@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "ngsynth/plot/png_image.h"
-#include "ngsynth/model/latent_map.h"
+#include "ngsynth/spec/latent_map.h"
 
 namespace ngsynth {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ngsynth/model/recurrent_kernels.h"
+#include "ngsynth/runtime/recurrent_kernels.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth::rt {

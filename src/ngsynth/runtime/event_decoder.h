@@ -2,7 +2,7 @@
 // embedding and class weights -> MLP (LayerNorm) repeated at every step as the input of a
 // GRU or LSTM whose initial state is tanh(Linear([embedding, class])); each output, with
 // the class again, -> MLP -> a standardised grain latent, destandardised with the training
-// statistics. The recurrent steps are the raw kernels of model/recurrent_kernels over the
+// statistics. The recurrent steps are the raw kernels of runtime/recurrent_kernels over the
 // transposed recurrent weights, kept in float32 or, to halve the bytes read per step, in
 // float16 (Precision::half; its effect on the sound is measured by `ngsynth bench`).
 // Immutable once built: decode() allocates its own state, so threads share one decoder.
@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 #include "ngsynth/runtime/layers.h"
 #include "ngsynth/runtime/tensor_set.h"
 

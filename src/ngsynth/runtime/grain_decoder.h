@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 #include "ngsynth/runtime/fft.h"
 #include "ngsynth/runtime/layers.h"
 #include "ngsynth/runtime/tensor_set.h"

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 #include "ngsynth/runtime/layers.h"
 #include "ngsynth/runtime/tensor_set.h"
 

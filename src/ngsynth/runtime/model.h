@@ -13,9 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ngsynth/model/event_prior.h"
-#include "ngsynth/model/latent_map.h"
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/event_prior.h"
+#include "ngsynth/spec/latent_map.h"
+#include "ngsynth/spec/options.h"
 #include "ngsynth/runtime/event_decoder.h"
 #include "ngsynth/runtime/grain_decoder.h"
 #include "ngsynth/runtime/grain_encoder.h"
@@ -47,7 +47,7 @@ ModelLayout model_layout(const nlohmann::json& header, uint32_t version, std::si
 
 class Model {
  public:
-  // `prior`: the class priors of the event embedding (model/event_prior.h); empty: N(0, I).
+  // `prior`: the class priors of the event embedding (spec/event_prior.h); empty: N(0, I).
   Model(GrainOptions grain, std::vector<std::string> classes, std::optional<EventOptions> event,
         LatentMap map, const TensorSet& weights, Precision precision = Precision::single,
         EventPrior prior = {});

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ngsynth/model/latent_map.h"
+#include "ngsynth/spec/latent_map.h"
 
 namespace ngsynth::rt {
 

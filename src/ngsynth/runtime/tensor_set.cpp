@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "ngsynth/model/recurrent_kernels.h"
+#include "ngsynth/runtime/recurrent_kernels.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth::rt {

@@ -19,7 +19,7 @@ struct EventPoint {
   int label = 0;            // class
 };
 
-// An embedding of class `label` from the model's event prior (model/event_prior.h; its
+// An embedding of class `label` from the model's event prior (spec/event_prior.h; its
 // `kind` decides which; N(0, temperature^2 I) for a model without class priors): (1, embed_dim).
 torch::Tensor sample_embedding(const Model& model, int label, double temperature, uint64_t seed);
 // The embedding mean of a sound (at the model's rate, cropped or zero-padded to one event)

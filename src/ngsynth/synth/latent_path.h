@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "ngsynth/model/grain_vae.h"
-#include "ngsynth/model/latent_map.h"
+#include "ngsynth/spec/latent_map.h"
 #include "ngsynth/synth/path_file.h"
 
 namespace ngsynth {

@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "ngsynth/model/event_prior.h"
+#include "ngsynth/spec/event_prior.h"
 #include "ngsynth/model/runtime_weights.h"
 #include "ngsynth/synth/autoencode.h"
 #include "ngsynth/synth/event.h"

@@ -13,7 +13,7 @@
 
 #include "ngsynth/model/event_vae.h"
 #include "ngsynth/model/grain_vae.h"
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 
 namespace ngsynth {
 

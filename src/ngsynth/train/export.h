@@ -18,7 +18,7 @@ LatentMap compute_latent_map(GrainVae& vae, const std::vector<std::string>& mode
                              const Dataset& data, std::size_t max_points = 20000,
                              uint64_t seed = 1);
 
-// The class priors of an event VAE (model/event_prior.h) from the posteriors of the
+// The class priors of an event VAE (spec/event_prior.h) from the posteriors of the
 // dataset's training events, encoded by the grain and event levels. `train_latents`: the
 // grain posterior means of the training events (as encode_events gives them), when the
 // caller has them already (the temporal stage's frozen grain VAE).

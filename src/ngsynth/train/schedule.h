@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 
 namespace ngsynth {
 

@@ -1,4 +1,4 @@
-#include "ngsynth/model/event_prior.h"
+#include "ngsynth/spec/event_prior.h"
 
 #include <algorithm>
 #include <cmath>

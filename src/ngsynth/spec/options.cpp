@@ -1,4 +1,4 @@
-#include "ngsynth/model/options.h"
+#include "ngsynth/spec/options.h"
 
 #include <nlohmann/json.hpp>
 

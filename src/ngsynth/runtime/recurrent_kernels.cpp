@@ -1,4 +1,4 @@
-#include "ngsynth/model/recurrent_kernels.h"
+#include "ngsynth/runtime/recurrent_kernels.h"
 
 #include <cmath>
 #include <cstring>

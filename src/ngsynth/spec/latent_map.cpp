@@ -1,7 +1,7 @@
 // PCA in double precision: the covariance of the centred latents, then a cyclic Jacobi
 // eigen solver (robust for any symmetric matrix, repeated eigenvalues included; a 128x128
 // covariance takes a few milliseconds), of which the two largest eigenpairs are kept.
-#include "ngsynth/model/latent_map.h"
+#include "ngsynth/spec/latent_map.h"
 
 #include <algorithm>
 #include <cmath>
