@@ -1,5 +1,6 @@
-// The latent map: PCA of synthetic data with known axes, projection both ways, the
-// deterministic subsample, and the JSON and byte forms it travels in.
+// The latent map: PCA of synthetic data with known axes (LibTorch, as at export),
+// projection both ways, the deterministic subsample, and the JSON and byte forms it
+// travels in.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ngsynth/spec/latent_map.h"
+#include "ngsynth/model/latent_map_fit.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "model_test_util.h"
+#include "ngsynth/model/latent_map_fit.h"
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/container.h"
 #include "ngsynth/util/error.h"

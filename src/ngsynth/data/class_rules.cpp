@@ -16,29 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-// Keep in sync with data/drum_rules.json (a test checks that they are equal).
-constexpr std::string_view kDefaultRules = R"json({
-  "comment": "ngsynth drum class rules. Instrument names are lower-cased, split into words (camelCase, letters/digits, punctuation) and matched against each rule's keywords in order; a keyword matches where it starts a word ('tom' finds 'Floor Tom' and 'tomhi2', not 'Custom'). The first matching rule wins; names matching 'ignore' are skipped; other names get 'default'. Copy this file, edit it, and pass it with: ngsynth prepare --classes my_rules.json",
-  "classes": ["kick", "snare", "hihat", "tom", "crash", "ride", "clap", "perc"],
-  "rules": [
-    {"class": "perc", "keywords": ["djembe", "sangban", "dununba", "kenkeni", "conga", "bongo",
-                                   "cajon", "cowbell", "tambourine", "agogo", "clave",
-                                   "woodblock", "wood block", "maraca", "shaker", "guiro",
-                                   "cabasa", "triangle", "timbale", "waterglass", "whistle",
-                                   "side stick", "cross stick", "stick", "rim click"]},
-    {"class": "clap", "keywords": ["clap", "snap"]},
-    {"class": "hihat", "keywords": ["hi-hat", "hihat", "hat", "hh", "ohh", "chh", "phh"]},
-    {"class": "crash", "keywords": ["crash", "china", "splash", "cymbal"]},
-    {"class": "ride", "keywords": ["ride", "bell", "cup"]},
-    {"class": "snare", "keywords": ["snare", "sd", "rimshot", "redo"]},
-    {"class": "tom", "keywords": ["tom"]},
-    {"class": "kick", "keywords": ["kick", "kik", "bass drum", "bassdrum", "bd"]}
-  ],
-  "default": "perc",
-  "ignore": ["metronome", "count in", "click track", "empty", "silence"]
-}
-)json";
-
 bool is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 bool is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
 bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
@@ -184,11 +161,9 @@ ClassRules parse_class_rules(const json& j, const std::string& origin) {
   return r;
 }
 
-std::string_view default_drum_rules_json() { return kDefaultRules; }
-
 const ClassRules& default_drum_rules() {
   static const ClassRules rules =
-      parse_class_rules(json::parse(kDefaultRules), "built-in drum rules");
+      parse_class_rules(json::parse(default_drum_rules_json()), "built-in drum rules");
   return rules;
 }
 

@@ -43,8 +43,8 @@ ClassMatch classify(const ClassRules& rules, std::string_view instrument_name);
 // "Hi-Hat Closed (Paiste 14\")" -> "hi hat closed paiste 14"; "BassDrum1" -> "bass drum 1".
 std::string normalize_name(std::string_view name);
 
-// The built-in drum rules (kick, snare, hihat, tom, crash, ride, clap, perc), as JSON text
-// identical to data/drum_rules.json, and parsed.
+// The built-in drum rules (kick, snare, hihat, tom, crash, ride, clap, perc): the text of
+// data/drum_rules.json, compiled in by CMake (cmake/drum_rules.cpp.in), and parsed.
 std::string_view default_drum_rules_json();
 const ClassRules& default_drum_rules();
 

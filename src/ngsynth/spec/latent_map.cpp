@@ -1,6 +1,6 @@
-// PCA in double precision: the covariance of the centred latents, then a cyclic Jacobi
-// eigen solver (robust for any symmetric matrix, repeated eigenvalues included; a 128x128
-// covariance takes a few milliseconds), of which the two largest eigenpairs are kept.
+// The map's torch-free half: checking the latents, placing them on the plane (robust
+// ranges, a deterministic subsample of points), projection both ways, and the JSON and
+// byte forms. The principal axes themselves come from model/latent_map_fit (LibTorch).
 #include "ngsynth/spec/latent_map.h"
 
 #include <algorithm>
@@ -21,53 +21,6 @@ namespace {
 
 constexpr float kPad = 0.05f;            // range padding, as a fraction of the span
 constexpr double kLowQ = 0.01, kHighQ = 0.99;
-
-// Symmetric n x n matrix `a` (row-major, destroyed) -> eigenvalues (diagonal) and
-// eigenvectors (columns of v), by cyclic Jacobi rotations.
-void jacobi_eigen(std::vector<double>& a, int n, std::vector<double>& values,
-                  std::vector<double>& v) {
-  const auto at = [n](std::vector<double>& m, int r, int c) -> double& {
-    return m[static_cast<std::size_t>(r) * n + c];
-  };
-  v.assign(static_cast<std::size_t>(n) * n, 0.0);
-  for (int i = 0; i < n; ++i) at(v, i, i) = 1.0;
-  double total = 0;
-  for (double x : a) total += x * x;
-  for (int sweep = 0; sweep < 100; ++sweep) {
-    double off = 0;
-    for (int p = 0; p < n; ++p)
-      for (int q = p + 1; q < n; ++q) off += at(a, p, q) * at(a, p, q);
-    // Off-diagonal norm 1e-13 of the whole: eigenvalues exact to ~1e-26, axes to ~1e-13.
-    if (off <= 1e-26 * total) break;
-    for (int p = 0; p < n; ++p)
-      for (int q = p + 1; q < n; ++q) {
-        const double apq = at(a, p, q);
-        if (apq == 0) continue;
-        const double theta = (at(a, q, q) - at(a, p, p)) / (2 * apq);
-        const double t = std::abs(theta) > 1e150
-                             ? 0.5 / theta
-                             : (theta >= 0 ? 1.0 : -1.0) /
-                                   (std::abs(theta) + std::sqrt(theta * theta + 1));
-        const double c = 1 / std::sqrt(t * t + 1), s = t * c;
-        for (int k = 0; k < n; ++k) {  // columns p, q of A and V
-          const double akp = at(a, k, p), akq = at(a, k, q);
-          at(a, k, p) = c * akp - s * akq;
-          at(a, k, q) = s * akp + c * akq;
-          const double vkp = at(v, k, p), vkq = at(v, k, q);
-          at(v, k, p) = c * vkp - s * vkq;
-          at(v, k, q) = s * vkp + c * vkq;
-        }
-        for (int k = 0; k < n; ++k) {  // rows p, q of A
-          const double apk = at(a, p, k), aqk = at(a, q, k);
-          at(a, p, k) = c * apk - s * aqk;
-          at(a, q, k) = s * apk + c * aqk;
-        }
-        at(a, p, q) = at(a, q, p) = 0;
-      }
-  }
-  values.resize(n);
-  for (int i = 0; i < n; ++i) values[i] = at(a, i, i);
-}
 
 // Linear-interpolation quantile of `x` (sorted in place).
 double quantile(std::vector<double>& x, double q) {
@@ -143,78 +96,38 @@ std::vector<float> read_floats(const json& j, const char* field, std::size_t siz
 
 }  // namespace
 
-LatentMap fit_latent_map(const float* latents, std::size_t n, int z_dim,
-                         const std::vector<int>& labels, std::size_t max_points, uint64_t seed) {
+void check_map_latents(const float* latents, std::size_t n, int z_dim,
+                       const std::vector<int>& labels) {
   if (z_dim < 2) throw Error("latent map: z_dim " + std::to_string(z_dim) + " < 2");
   if (n < 2) throw Error("latent map: needs at least 2 latents, got " + std::to_string(n));
   if (labels.size() != n)
     throw Error("latent map: " + std::to_string(labels.size()) + " labels for " +
                 std::to_string(n) + " latents");
   const std::size_t d = static_cast<std::size_t>(z_dim);
-  const auto row = [&](std::size_t i) { return latents + i * d; };
   for (std::size_t i = 0; i < n; ++i) {
     if (labels[i] < 0)
       throw Error("latent map: label " + std::to_string(labels[i]) + " of latent " +
                   std::to_string(i) + " is negative");
     for (std::size_t k = 0; k < d; ++k)
-      if (!std::isfinite(row(i)[k]))
+      if (!std::isfinite(latents[i * d + k]))
         throw Error("latent map: latent " + std::to_string(i) + " is not finite");
   }
+}
 
-  std::vector<double> mean(d, 0.0);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t k = 0; k < d; ++k) mean[k] += row(i)[k];
-  for (double& x : mean) x /= static_cast<double>(n);
-  std::vector<double> cov(d * d, 0.0), centred(d);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t k = 0; k < d; ++k) centred[k] = row(i)[k] - mean[k];
-    for (std::size_t r = 0; r < d; ++r) {
-      double* out = &cov[r * d];
-      const double cr = centred[r];
-      for (std::size_t c = r; c < d; ++c) out[c] += cr * centred[c];
-    }
-  }
-  for (std::size_t r = 0; r < d; ++r)
-    for (std::size_t c = r; c < d; ++c) {
-      cov[r * d + c] /= static_cast<double>(n - 1);
-      cov[c * d + r] = cov[r * d + c];
-    }
-
-  LatentMap m;
-  m.z_dim = z_dim;
-  double trace = 0;
-  for (std::size_t k = 0; k < d; ++k) {
-    m.mean.push_back(static_cast<float>(mean[k]));
-    m.stddev.push_back(static_cast<float>(std::sqrt(cov[k * d + k])));
-    trace += cov[k * d + k];
-  }
-
-  std::vector<double> values, vectors;
-  jacobi_eigen(cov, z_dim, values, vectors);
-  std::vector<int> order(d);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return values[a] > values[b]; });
-  for (int axis = 0; axis < 2; ++axis) {
-    const int col = order[axis];
-    std::vector<double> u(d);
-    double norm = 0;
-    std::size_t largest = 0;
-    for (std::size_t k = 0; k < d; ++k) {
-      u[k] = vectors[k * d + col];
-      norm += u[k] * u[k];
-      if (std::abs(u[k]) > std::abs(u[largest])) largest = k;
-    }
-    const double sign = u[largest] < 0 ? -1.0 : 1.0;
-    for (double x : u) m.basis.push_back(static_cast<float>(sign * x / std::sqrt(norm)));
-    m.explained.push_back(
-        trace > 0 ? static_cast<float>(std::max(values[col], 0.0) / trace) : 0.0f);
-  }
-
+void place_latents(LatentMap& m, const float* latents, std::size_t n,
+                   const std::vector<int>& labels, std::size_t max_points, uint64_t seed) {
+  require_map(m);
+  const std::size_t d = static_cast<std::size_t>(m.z_dim);
+  if (m.mean.size() != d || m.basis.size() != 2 * d)
+    throw Error("latent map: axes do not match z_dim " + std::to_string(m.z_dim));
+  if (labels.size() != n)
+    throw Error("latent map: " + std::to_string(labels.size()) + " labels for " +
+                std::to_string(n) + " latents");
   std::vector<double> xs(n), ys(n);
   for (std::size_t i = 0; i < n; ++i) {
     double x = 0, y = 0;
     for (std::size_t k = 0; k < d; ++k) {
-      const double c = row(i)[k] - mean[k];
+      const double c = static_cast<double>(latents[i * d + k]) - m.mean[k];
       x += c * m.basis[k];
       y += c * m.basis[d + k];
     }
@@ -223,12 +136,13 @@ LatentMap fit_latent_map(const float* latents, std::size_t n, int z_dim,
   }
   robust_range(xs, m.x_min, m.x_max);
   robust_range(ys, m.y_min, m.y_max);
+  m.xy.clear();
+  m.point_class.clear();
   for (std::size_t i : subsample(n, max_points, seed)) {
     m.xy.push_back(static_cast<float>(xs[i]));
     m.xy.push_back(static_cast<float>(ys[i]));
     m.point_class.push_back(labels[i]);
   }
-  return m;
 }
 
 std::array<float, 2> project(const LatentMap& m, const float* z) {

@@ -31,13 +31,18 @@ struct LatentMap {
   std::size_t n_points() const { return point_class.size(); }
 };
 
-// PCA of n latent vectors (row-major n x z_dim), labels[i] >= 0 the class of row i.
-// Keeps at most max_points of them, projected, in xy (a deterministic subsample drawn with
-// `seed`, in their original order; all of them when n <= max_points). Each axis' sign is
-// fixed so that its largest-magnitude component is positive. Error if n < 2, z_dim < 2,
-// labels.size() != n, a label is negative or a latent is not finite.
-LatentMap fit_latent_map(const float* latents, std::size_t n, int z_dim,
-                         const std::vector<int>& labels, std::size_t max_points, uint64_t seed);
+// The principal axes are found by fit_latent_map (model/latent_map_fit.h, LibTorch), at
+// export; what follows needs no LibTorch.
+
+// Error unless z_dim >= 2, n >= 2, labels.size() == n, every label >= 0 and every latent
+// (row-major n x z_dim) finite; the messages name the first bad latent.
+void check_map_latents(const float* latents, std::size_t n, int z_dim,
+                       const std::vector<int>& labels);
+// m's axes (z_dim, mean, basis) given: projects the n latents, sets the ranges from them
+// and keeps at most max_points of them, projected, in xy with their labels (a deterministic
+// subsample drawn with `seed`, in their original order; all of them when n <= max_points).
+void place_latents(LatentMap& m, const float* latents, std::size_t n,
+                   const std::vector<int>& labels, std::size_t max_points, uint64_t seed);
 
 // z (z_dim numbers) -> map point (x, y); Error if the map is empty.
 std::array<float, 2> project(const LatentMap& m, const float* z);

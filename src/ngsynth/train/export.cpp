@@ -4,8 +4,9 @@
 #include <cmath>
 
 #include "ngsynth/eval/evaluate.h"
-#include "ngsynth/model/device.h"
 #include "ngsynth/model/batcher.h"
+#include "ngsynth/model/device.h"
+#include "ngsynth/model/latent_map_fit.h"
 #include "ngsynth/synth/event.h"
 #include "ngsynth/train/checkpoint.h"
 #include "ngsynth/util/error.h"
