@@ -15,7 +15,9 @@ packages=(
   nlohmann-json3-dev          # options, manifests, model headers
   libcli11-dev                # the command-line interface
   libgtest-dev libbenchmark-dev
-  libpng-dev                  # latent-map and training pictures
+  libcairo2-dev               # the pictures (latent map, training curves, spectrograms; PNG
+                              #   and SVG) and the plugin's UI (DPF's DGL with Cairo)
+  fonts-dejavu-core           # DejaVu Sans, the pictures' text
   libpugixml-dev              # Hydrogen drumkit.xml parsing
   hydrogen-drumkits           # the default corpus
   hydrogen                    # tests: h2cli renders a song on a kit from `ngsynth kit` (brings
@@ -35,7 +37,7 @@ packages=(
   sordi                       # tests: sord_validate, which lv2_validate runs
   lilv-utils                  # tests: lv2ls and lv2info find the plugin
   jalv                        # tests: the plugin played by a real LV2 host on JACK (jalv, jalv.gtk3)
-  libcairo2-dev libx11-dev    # the plugin's UI (DPF's DGL with Cairo, on X11)
+  libx11-dev                  # the plugin's UI (DPF's DGL with Cairo, on X11)
   libxcursor-dev libxrandr-dev  # optional X11 extensions DGL uses when present
   xvfb                        # tests: the plugin's UI shown by jalv.gtk3 on a virtual display
   ardour                      # tests: Ardour 7 headless (ardour7-lua, ardour7-export) bounces the plugin

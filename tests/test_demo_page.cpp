@@ -5,7 +5,7 @@
 
 #include "dsp_test_util.h"
 #include "ngsynth/demo/demo_page.h"
-#include "ngsynth/plot/png_image.h"
+#include "ngsynth/plot/canvas.h"
 #include "ngsynth/util/atomic_file.h"
 #include "test_support.h"
 
@@ -53,7 +53,7 @@ DemoContent full(const fs::path& map) {
 
 TEST(DemoPage, SectionsFollowTheCompanionPage) {
   test::ScratchDir dir("demo-page");
-  PngImage(60, 40).save(dir / "map.png");
+  Canvas(60, 40).save(dir / "map.png");
   const Gallery g = demo_gallery(full(dir / "map.png"));
   EXPECT_EQ(g.title, "ngsynth demo: tiny.ngs");
   EXPECT_EQ(titles(g), (std::vector<std::string>{

@@ -14,7 +14,7 @@
 #include "dsp_test_util.h"
 #include "ngsynth/audio/audio_file.h"
 #include "ngsynth/demo/gallery.h"
-#include "ngsynth/plot/png_image.h"
+#include "ngsynth/plot/canvas.h"
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
 #include "test_support.h"
@@ -64,7 +64,7 @@ Gallery sample_gallery(const fs::path& scratch) {
   rec.add_pair("clicks", "input", clicks(11025, 2205), 22050, "output", clicks(8000, 1600), kRate);
   g.sections.push_back(rec);
 
-  PngImage map(200, 150, {20, 20, 30});
+  Canvas map(200, 150, {20, 20, 30});
   map.fill_circle(100, 75, 30, {250, 200, 50});
   map.save(scratch / "map.png");
   write_file_atomically(scratch / "map.svg",

@@ -1,14 +1,15 @@
-// The latent map pictures: PNG decoded back and searched for each class colour, SVG checked
-// as text, the format chosen by extension.
+// The latent map pictures: the PNG decoded back and searched for each class colour, the SVG
+// parsed into its filled shapes (Cairo writes text as glyph outlines, so the legend's names
+// are checked through their colours and glyph counts), the two compared, the format chosen
+// by extension.
 #include <gtest/gtest.h>
-
-#include <png.h>
 
 #include <random>
 
 #include "ngsynth/plot/map_plot.h"
 #include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
+#include "picture_test_util.h"
 #include "test_support.h"
 
 namespace ngsynth {
@@ -39,42 +40,6 @@ LatentMap clustered_map() {
   return m;
 }
 
-struct Decoded {
-  int width = 0, height = 0;
-  std::vector<uint8_t> rgb;
-  Rgb at(int x, int y) const {
-    const uint8_t* p = &rgb[(static_cast<std::size_t>(y) * width + x) * 3];
-    return {p[0], p[1], p[2]};
-  }
-  // Pixels of colour c with x in [x0, x1).
-  int count(Rgb c, int x0, int x1) const {
-    int n = 0;
-    for (int y = 0; y < height; ++y)
-      for (int x = x0; x < x1; ++x) n += at(x, y) == c;
-    return n;
-  }
-};
-
-Decoded decode(const std::filesystem::path& path) {
-  const std::string bytes = read_file(path);
-  png_image read{};
-  read.version = PNG_IMAGE_VERSION;
-  Decoded d;
-  if (!png_image_begin_read_from_memory(&read, bytes.data(), bytes.size())) return d;
-  read.format = PNG_FORMAT_RGB;
-  d.rgb.resize(PNG_IMAGE_SIZE(read));
-  if (!png_image_finish_read(&read, nullptr, d.rgb.data(), 0, nullptr)) return d;
-  d.width = static_cast<int>(read.width);
-  d.height = static_cast<int>(read.height);
-  return d;
-}
-
-int occurrences(const std::string& s, const std::string& needle) {
-  int n = 0;
-  for (auto at = s.find(needle); at != std::string::npos; at = s.find(needle, at + 1)) ++n;
-  return n;
-}
-
 const std::vector<std::string> kNames = {"kick", "snare & rim", "<tom>"};
 
 TEST(MapPlot, PaletteIsDistinctAndCycles) {
@@ -85,33 +50,53 @@ TEST(MapPlot, PaletteIsDistinctAndCycles) {
   }
 }
 
+// In a 900x700 picture of clustered_map: the plot's top and bottom, a line left of which
+// lie only the plot and its axes (the clusters reach x = 0.8, about 700 px), and one
+// between the plot's right edge and the legend.
+constexpr int kPlotTop = 44, kPlotBottom = 654, kPlotRight = 600, kLegendLeft = 740;
+
+bool dark(Rgb c) { return c.r < 100 && c.g < 100 && c.b < 100; }
+
 TEST(MapPlot, PngShowsEveryClassInsideThePlot) {
-  test::ScratchDir dir("map-png");
   const LatentMap m = clustered_map();
-  draw_latent_map_png(m, kNames, dir / "map.png", "Latent map");
-  const Decoded d = decode(dir / "map.png");
+  const Canvas picture = latent_map_picture(m, kNames, "Latent map");
+  const test::DecodedPng d = test::decode_png(picture.encode(ImageFormat::png));
   ASSERT_EQ(d.width, 900);
   ASSERT_EQ(d.height, 700);
+  EXPECT_EQ(d.at(2, 690), (Rgb{255, 255, 255}));  // the background
   // The legend sits at the right; the left two thirds are plot and axes only.
   for (int c = 0; c < 3; ++c) {
-    EXPECT_GT(d.count(class_colour(c), 0, 600), 100) << c;
-    EXPECT_GT(d.count(class_colour(c), 600, 900), 0) << c;  // the legend swatch
+    EXPECT_GT(d.count(class_colour(c), 0, 0, kPlotRight, 700), 200) << c;
+    EXPECT_GT(d.count(class_colour(c), kLegendLeft, 0, 900, 700), 50) << c;  // the swatch
   }
   // Class 3 has only a point outside the range: clipped, but listed in the legend.
-  EXPECT_EQ(d.count(class_colour(3), 0, 600), 0);
-  EXPECT_GT(d.count(class_colour(3), 600, 900), 0);
-  // Class 0 is at the lower left, class 1 at the upper right of the plot.
-  int c0_left = 0, c0_right = 0;
-  for (int y = 0; y < d.height; ++y)
-    for (int x = 0; x < 600; ++x)
-      if (d.at(x, y) == class_colour(0)) (x < 400 && y > 350 ? c0_left : c0_right)++;
-  EXPECT_GT(c0_left, 100);
-  EXPECT_EQ(c0_right, 0);
-  // Dark text (title, labels) is there.
-  int ink = 0;
-  for (int y = 0; y < 40; ++y)
-    for (int x = 0; x < 900; ++x) ink += d.at(x, y).r < 100 && d.at(x, y).g < 100;
-  EXPECT_GT(ink, 100);
+  EXPECT_EQ(d.count(class_colour(3), 0, 0, kLegendLeft, 700), 0);
+  EXPECT_GT(d.count(class_colour(3), kLegendLeft, 0, 900, 700), 50);
+  // Class 0 is at the lower left of the plot, class 1 at the upper right.
+  EXPECT_GT(d.count(class_colour(0), 0, 350, 400, 700), 200);
+  EXPECT_EQ(d.count(class_colour(0), 0, 0, kLegendLeft, 300), 0);
+  EXPECT_GT(d.count(class_colour(1), 300, 0, kPlotRight, 350), 200);
+  EXPECT_EQ(d.count(class_colour(1), 0, 400, kLegendLeft, 700), 0);
+  // Dark text: the title above the plot, tick numbers left of it and below it, the legend's
+  // names right of the swatches; none inside the plot's empty upper-left quarter.
+  auto dark_in = [&](int x0, int y0, int x1, int y1) {
+    int n = 0;
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x) n += dark(d.at(x, y));
+    return n;
+  };
+  EXPECT_GT(dark_in(0, 0, 900, 28), 100);                  // title
+  EXPECT_GT(dark_in(0, kPlotTop, 60, kPlotBottom), 15);    // y ticks
+  EXPECT_GT(dark_in(0, kPlotBottom + 5, 900, 700), 100);   // x ticks and label
+  EXPECT_GT(dark_in(kLegendLeft + 20, kPlotTop, 900, kPlotTop + 60), 100);  // legend names
+  EXPECT_EQ(dark_in(70, 60, 300, 300), 0);
+  // Without a title, nothing is drawn there.
+  const test::DecodedPng untitled =
+      test::decode_png(latent_map_picture(m, kNames, "").encode(ImageFormat::png));
+  int title_ink = 0;
+  for (int y = 0; y < 26; ++y)
+    for (int x = 0; x < 900; ++x) title_ink += untitled.at(x, y) != (Rgb{255, 255, 255});
+  EXPECT_EQ(title_ink, 0);
 }
 
 TEST(MapPlot, ShuffledDrawingOrderLetsNoClassHideAnother) {
@@ -126,35 +111,60 @@ TEST(MapPlot, ShuffledDrawingOrderLetsNoClassHideAnother) {
     m.xy.insert(m.xy.end(), {x, y});
     m.point_class.push_back(1);
   }
-  test::ScratchDir dir("map-order");
-  draw_latent_map_png(m, kNames, dir / "map.png", "overlap");
-  const Decoded d = decode(dir / "map.png");
-  const int a = d.count(class_colour(0), 0, 600), b = d.count(class_colour(1), 0, 600);
+  const test::DecodedPng d =
+      test::decode_png(latent_map_picture(m, kNames, "overlap").encode(ImageFormat::png));
+  const int a = d.count(class_colour(0), 0, 0, kPlotRight, 700);
+  const int b = d.count(class_colour(1), 0, 0, kPlotRight, 700);
   EXPECT_GT(a, (a + b) / 4);
   EXPECT_GT(b, (a + b) / 4);
 }
 
-TEST(MapPlot, SvgIsStandaloneAndEscaped) {
-  test::ScratchDir dir("map-svg");
+TEST(MapPlot, SvgAndPngAreTheSameDrawing) {
   const LatentMap m = clustered_map();
-  draw_latent_map_svg(m, kNames, dir / "map.svg", "Drums <fast> & \"more\"");
-  const std::string s = read_file(dir / "map.svg");
-  EXPECT_EQ(s.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
-  EXPECT_EQ(s.substr(s.size() - 7), "</svg>\n");
-  EXPECT_NE(s.find("width=\"900\" height=\"700\""), std::string::npos);
-  EXPECT_NE(s.find("Drums &lt;fast&gt; &amp; &quot;more&quot;"), std::string::npos);
-  EXPECT_NE(s.find(">kick (200)<"), std::string::npos);
-  EXPECT_NE(s.find(">snare &amp; rim (200)<"), std::string::npos);
-  EXPECT_NE(s.find(">&lt;tom&gt; (200)<"), std::string::npos);
-  EXPECT_NE(s.find(">class 3 (1)<"), std::string::npos);
-  EXPECT_EQ(s.find("<tom>"), std::string::npos);
-  EXPECT_EQ(s.find("& "), std::string::npos);
-  EXPECT_NE(s.find("PC1 (60% of variance)"), std::string::npos);
-  EXPECT_NE(s.find("PC2 (30% of variance)"), std::string::npos);
-  EXPECT_EQ(occurrences(s, "<circle"), 600);  // the point outside the range is clipped
-  EXPECT_EQ(occurrences(s, "<text"), occurrences(s, "</text>"));
-  EXPECT_EQ(occurrences(s, "<g"), occurrences(s, "</g>"));
-  EXPECT_EQ(occurrences(s, "<svg"), 1);
+  const Canvas picture = latent_map_picture(m, kNames, "Drums <fast> & \"more\" \xff");
+  const test::ParsedSvg s = test::parse_svg(picture.encode(ImageFormat::svg));
+  ASSERT_TRUE(s.ok);  // well-formed, whatever the title holds
+  EXPECT_EQ(s.width, "900px");
+  EXPECT_EQ(s.height, "700px");
+  EXPECT_EQ(s.view_box, "0 0 900 700");
+  // One dot per point inside the range and one legend swatch per class.
+  for (int c = 0; c < 4; ++c) {
+    int dots = 0, swatches = 0;
+    for (const test::SvgShape& e : s.shapes) {
+      if (!(e.fill == class_colour(c))) continue;
+      (e.x < kLegendLeft ? dots : swatches)++;
+    }
+    EXPECT_EQ(dots, c < 3 ? 200 : 0) << c;
+    EXPECT_EQ(swatches, 1) << c;
+  }
+  // The dots are where the PNG has them: nearly every dot's centre pixel has its colour
+  // (a few are covered by later dots of another class).
+  const test::DecodedPng d = test::decode_png(picture.encode(ImageFormat::png));
+  int dots = 0, matching = 0;
+  for (const test::SvgShape& e : s.shapes) {
+    if (e.element != "path" || e.x >= kLegendLeft) continue;
+    for (int c = 0; c < 3; ++c) {
+      if (!(e.fill == class_colour(c))) continue;
+      // A circle's path starts at its rightmost point: the centre is one radius left.
+      const int x = static_cast<int>(e.x - 1.6), y = static_cast<int>(e.y);
+      ++dots;
+      matching += d.at(x, y) == e.fill;
+    }
+  }
+  EXPECT_EQ(dots, 600);
+  EXPECT_GT(matching, 570);
+  // Text is there as glyphs: the title, axis labels, ticks and the four legend lines.
+  const std::string legend = "kick (200)snare & rim (200)<tom> (200)class 3 (1)";
+  const std::string title = "Drums <fast> & \"more\" ?";
+  EXPECT_GE(s.glyphs, static_cast<int>(legend.size() + title.size() +
+                                        std::string("PC1 (60% of variance)").size() * 2));
+  // And fewer without a title and class names: what changes is only the text.
+  const test::ParsedSvg plain = test::parse_svg(
+      latent_map_picture(m, {"a", "b", "c"}, "").encode(ImageFormat::svg));
+  EXPECT_EQ(s.glyphs - plain.glyphs,
+            static_cast<int>(title.size() + legend.size() -
+                             std::string("a (200)b (200)c (200)class 3 (1)").size()));
+  EXPECT_EQ(plain.shapes.size(), s.shapes.size());
 }
 
 TEST(MapPlot, FormatFollowsTheExtension) {
@@ -162,8 +172,10 @@ TEST(MapPlot, FormatFollowsTheExtension) {
   const LatentMap m = clustered_map();
   draw_latent_map(m, kNames, dir / "a.png", "t");
   draw_latent_map(m, kNames, dir / "b.SVG", "t");
-  EXPECT_EQ(read_file(dir / "a.png").substr(0, 4), "\x89PNG");
-  EXPECT_EQ(read_file(dir / "b.SVG").substr(0, 4), "<svg");
+  const test::DecodedPng png = test::decode_png(read_file(dir / "a.png"));
+  EXPECT_EQ(png.width, 900);
+  EXPECT_EQ(png.height, 700);
+  EXPECT_TRUE(test::parse_svg(read_file(dir / "b.SVG")).ok);
   for (const char* name : {"c.jpg", "noext"}) {
     try {
       draw_latent_map(m, kNames, dir / name, "t");
@@ -180,10 +192,14 @@ TEST(MapPlot, FormatFollowsTheExtension) {
 TEST(MapPlot, RejectsEmptyMapsAndTinyPictures) {
   test::ScratchDir dir("map-bad");
   EXPECT_THROW(draw_latent_map(LatentMap{}, kNames, dir / "a.png", "t"), Error);
-  EXPECT_THROW(draw_latent_map_png(clustered_map(), kNames, dir / "a.png", "t", 100, 100), Error);
-  EXPECT_THROW(draw_latent_map_svg(clustered_map(), kNames, dir / "a.svg", "t", 900, 50), Error);
-  EXPECT_THROW(draw_latent_map_png(clustered_map(), kNames, "/nonexistent-folder/a.png", "t"),
-               Error);
+  EXPECT_THROW(latent_map_picture(clustered_map(), kNames, "t", 100, 100), Error);
+  EXPECT_THROW(latent_map_picture(clustered_map(), kNames, "t", 900, 50), Error);
+  try {
+    draw_latent_map(clustered_map(), kNames, "/nonexistent-folder/a.png", "t");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent-folder/a.png"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // x11_screenshot OUT.png NAME [X Y]...: waits (up to 10 s) for a mapped top-level window
 // whose name is NAME on $DISPLAY (Xvfb in the tests), grabs what the screen shows in its
-// rectangle, writes it as a PNG (ngsynth's PngImage) and prints "W H" and then "X Y R G B"
+// rectangle, writes it as a PNG (ngsynth's Canvas) and prints "W H" and then "X Y R G B"
 // for every requested point (window coordinates). Exit 1 when no such window appears.
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
@@ -11,8 +11,9 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <vector>
 
-#include "ngsynth/plot/png_image.h"
+#include "ngsynth/plot/canvas.h"
 
 namespace {
 Window find(Display* d, Window w, const char* name) {
@@ -65,14 +66,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "x11_screenshot: XGetImage failed\n");
     return 1;
   }
-  ngsynth::PngImage png(a.width, a.height);
   auto rgb = [&](int px, int py) {
     const unsigned long p = XGetPixel(img, px, py);
     return ngsynth::Rgb{static_cast<uint8_t>((p & img->red_mask) >> 16), static_cast<uint8_t>((p & img->green_mask) >> 8),
                         static_cast<uint8_t>(p & img->blue_mask)};
   };
+  std::vector<ngsynth::Rgb> pixels;
+  pixels.reserve(static_cast<std::size_t>(a.width) * a.height);
   for (int py = 0; py < a.height; ++py)
-    for (int px = 0; px < a.width; ++px) png.set(px, py, rgb(px, py));
+    for (int px = 0; px < a.width; ++px) pixels.push_back(rgb(px, py));
+  ngsynth::Canvas png(a.width, a.height);
+  png.image(0, 0, a.width, a.height, pixels);
   png.save(argv[1]);
   std::printf("%d %d\n", a.width, a.height);
   for (int i = 3; i + 1 < argc; i += 2) {

@@ -114,7 +114,7 @@ class Demo {
     stretch_and_blend(c);
     loop(c);
     const fs::path map = fs::temp_directory_path() / ("ngsynth-demo-map-" + std::to_string(::getpid()) + ".png");
-    draw_latent_map_png(m_.info.map, m_.info.classes, map, "latent map of " + c.model_name);
+    draw_latent_map(m_.info.map, m_.info.classes, map, "latent map of " + c.model_name);
     c.latent_map = map;
     if (data && !a_.no_fidelity) fidelity(*data, c);
     step("writing the page");

@@ -262,18 +262,16 @@ std::string table_html(const GalleryTable& t) {
   return h;
 }
 
-PngImage scale_bar(const SpectrogramOptions& o) {
-  PngImage im(300, 30, {244, 244, 246});
+Canvas scale_bar(const SpectrogramOptions& o) {
+  Canvas im(300, 30, {244, 244, 246});
   const int x0 = 8, x1 = 292;
   for (int x = x0; x < x1; ++x)
     im.fill_rect(x, 2, 1, 14, spectrogram_colour(static_cast<double>(x - x0) / (x1 - x0 - 1)));
   auto db = [](double v) { return std::to_string(static_cast<int>(std::lround(v))) + " dB"; };
   const Rgb ink{29, 31, 36};
   im.text(x0, 20, db(o.floor_db), ink);
-  const std::string mid = db((o.floor_db + o.ceiling_db) / 2);
-  im.text((x0 + x1 - PngImage::text_width(mid)) / 2, 20, mid, ink);
-  const std::string top = db(o.ceiling_db);
-  im.text(x1 - PngImage::text_width(top), 20, top, ink);
+  im.text((x0 + x1) / 2.0, 20, db((o.floor_db + o.ceiling_db) / 2), ink, {}, Align::centre);
+  im.text(x1, 20, db(o.ceiling_db), ink, {}, Align::right);
   return im;
 }
 

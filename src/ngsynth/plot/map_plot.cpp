@@ -1,15 +1,13 @@
-// Both formats share one layout (margins, plot rectangle, legend entries, label strings),
-// computed once; the PNG renderer draws it with PngImage's 5x7 font, the SVG renderer
-// writes the same elements as text, sizes chosen to look alike.
+// The layout (margins, plot rectangle, legend entries, label strings) is computed first,
+// from the text's measured widths, and then drawn on one Canvas, whichever the format.
 #include "ngsynth/plot/map_plot.h"
 
 #include <algorithm>
-#include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <numeric>
 
-#include "ngsynth/util/atomic_file.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/hash.h"
 
@@ -26,6 +24,8 @@ constexpr Rgb kBackground{255, 255, 255}, kInk{40, 40, 40}, kFrame{90, 90, 90},
     kGrid{228, 228, 228};
 constexpr int kMinWidth = 300, kMinHeight = 200;
 constexpr int kEntryHeight = 14, kSwatch = 10, kLegendGap = 20;
+constexpr double kDotRadius = 1.6;
+constexpr Font kTickFont{10}, kLabelFont{11}, kLegendFont{10}, kTitleFont{18, true};
 constexpr uint64_t kShuffleSeed = 0x6e6773796e74686bULL;  // any fixed value
 
 struct LegendEntry {
@@ -80,7 +80,7 @@ Layout make_layout(const LatentMap& m, const std::vector<std::string>& names,
   Layout l;
   l.width = width;
   l.height = height;
-  l.title = title;
+  l.title = elide(title, width - 16, kTitleFont);  // a long title is cut, not clipped
   l.x_label = axis_label("PC1", m.explained.size() > 0 ? m.explained[0] : 0.f);
   l.y_label = axis_label("PC2", m.explained.size() > 1 ? m.explained[1] : 0.f);
   const float xs[3] = {m.x_min, (m.x_min + m.x_max) / 2, m.x_max};
@@ -98,13 +98,13 @@ Layout make_layout(const LatentMap& m, const std::vector<std::string>& names,
     ++counts[c];
   }
   // The legend takes at most a third of the width; longer names are cut.
-  const std::size_t max_chars =
-      static_cast<std::size_t>((width / 3 - kSwatch - 6) / PngImage::kAdvance);
+  const double max_label = width / 3 - kSwatch - 6;
   int legend_width = 0;
   for (const auto& [c, count] : counts) {
-    std::string label = class_name(names, c) + " (" + std::to_string(count) + ")";
-    if (label.size() > max_chars) label = label.substr(0, max_chars - 3) + "...";
-    legend_width = std::max(legend_width, kSwatch + 6 + PngImage::text_width(label));
+    const std::string label = elide(class_name(names, c) + " (" + std::to_string(count) + ")",
+                                    max_label, kLegendFont);
+    legend_width = std::max(
+        legend_width, kSwatch + 6 + static_cast<int>(std::ceil(text_width(label, kLegendFont))));
     l.legend.push_back({label, class_colour(c)});
   }
 
@@ -135,149 +135,42 @@ bool inside_range(const LatentMap& m, float x, float y) {
   return x >= m.x_min && x <= m.x_max && y >= m.y_min && y <= m.y_max;
 }
 
-// --- PNG ---
-
-void draw_png(const LatentMap& m, const Layout& l, const std::filesystem::path& out) {
-  PngImage img(l.width, l.height, kBackground);
+void draw(Canvas& img, const LatentMap& m, const Layout& l) {
   const int w = l.right - l.left, h = l.bottom - l.top;
   // Zero lines, where they fall inside the range.
-  if (m.x_min < 0 && m.x_max > 0) {
-    const int x0 = static_cast<int>(l.px(m, 0) + 0.5);
-    img.line(x0, l.top, x0, l.bottom - 1, kGrid);
-  }
-  if (m.y_min < 0 && m.y_max > 0) {
-    const int y0 = static_cast<int>(l.py(m, 0) + 0.5);
-    img.line(l.left, y0, l.right - 1, y0, kGrid);
-  }
+  if (m.x_min < 0 && m.x_max > 0) img.fill_rect(std::floor(l.px(m, 0) + 0.5), l.top, 1, h, kGrid);
+  if (m.y_min < 0 && m.y_max > 0) img.fill_rect(l.left, std::floor(l.py(m, 0) + 0.5), w, 1, kGrid);
+  img.clip(l.left, l.top, w, h);
   for (std::size_t i : l.order) {
     const float x = m.xy[2 * i], y = m.xy[2 * i + 1];
     if (!inside_range(m, x, y)) continue;
-    const int cx = static_cast<int>(l.px(m, x) + 0.5), cy = static_cast<int>(l.py(m, y) + 0.5);
-    const Rgb c = class_colour(m.point_class[i]);
-    for (int dy = -1; dy <= 1; ++dy)  // a radius-1 dot, clipped to the plot rectangle
-      for (int dx = -1; dx <= 1; ++dx)
-        if (dx * dy == 0 && cx + dx >= l.left && cx + dx < l.right && cy + dy >= l.top &&
-            cy + dy < l.bottom)
-          img.set(cx + dx, cy + dy, c);
+    // Centred on the pixel the point falls in.
+    img.fill_circle(std::floor(l.px(m, x) + 0.5) + 0.5, std::floor(l.py(m, y) + 0.5) + 0.5,
+                    kDotRadius, class_colour(m.point_class[i]));
   }
+  img.reset_clip();
   // Frame and tick marks just outside the plot rectangle.
-  img.line(l.left - 1, l.top - 1, l.right, l.top - 1, kFrame);
-  img.line(l.left - 1, l.bottom, l.right, l.bottom, kFrame);
-  img.line(l.left - 1, l.top - 1, l.left - 1, l.bottom, kFrame);
-  img.line(l.right, l.top - 1, l.right, l.bottom, kFrame);
+  img.stroke_rect(l.left - 0.5, l.top - 0.5, w + 1, h + 1, kFrame);
+  const double tick_cap = cap_height(kTickFont);
   for (int i = 0; i < 3; ++i) {
     const int tx = l.left + i * (w - 1) / 2, ty = l.bottom - 1 - i * (h - 1) / 2;
-    img.line(tx, l.bottom, tx, l.bottom + 3, kFrame);
-    const int tw = PngImage::text_width(l.x_ticks[i]);
-    img.text(std::clamp(tx - tw / 2, 0, l.width - tw), l.bottom + 7, l.x_ticks[i], kInk);
-    img.line(l.left - 4, ty, l.left - 1, ty, kFrame);
-    const int yw = PngImage::text_width(l.y_ticks[i]);
-    img.text(std::max(l.left - 7 - yw, 0), ty - 3, l.y_ticks[i], kInk);
+    img.fill_rect(tx, l.bottom + 1, 1, 4, kFrame);
+    const double tw = text_width(l.x_ticks[i], kTickFont);
+    img.text(std::clamp(tx + 0.5 - tw / 2, 0.0, l.width - tw), l.bottom + 9, l.x_ticks[i], kInk,
+             kTickFont);
+    img.fill_rect(l.left - 5, ty, 4, 1, kFrame);
+    img.text(l.left - 8, ty + 0.5 - tick_cap / 2, l.y_ticks[i], kInk, kTickFont, Align::right);
   }
-  img.text(l.left + (w - PngImage::text_width(l.x_label)) / 2, l.bottom + 24, l.x_label, kInk);
-  img.text(l.left, l.top - 14, l.y_label, kInk);
-  img.text(std::max((l.width - PngImage::text_width(l.title, 2)) / 2, 0), 8, l.title, kInk, 2);
+  img.text(l.left + w / 2.0, l.bottom + 26, l.x_label, kInk, kLabelFont, Align::centre);
+  img.text(l.left, l.top - 15, l.y_label, kInk, kLabelFont);
+  img.text(l.width / 2.0, 9, l.title, kInk, kTitleFont, Align::centre);
+  const double legend_cap = cap_height(kLegendFont);
   int y = l.top;
   for (const auto& e : l.legend) {
     img.fill_rect(l.legend_x, y, kSwatch, kSwatch, e.colour);
-    img.text(l.legend_x + kSwatch + 6, y + 1, e.label, kInk);
+    img.text(l.legend_x + kSwatch + 6, y + (kSwatch - legend_cap) / 2, e.label, kInk, kLegendFont);
     y += kEntryHeight;
   }
-  img.save(out);
-}
-
-// --- SVG ---
-
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // Control characters are not allowed in XML 1.0.
-        out += (static_cast<unsigned char>(ch) < 0x20) ? '?' : ch;
-    }
-  }
-  return out;
-}
-
-std::string hex(Rgb c) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.r, c.g, c.b);
-  return buf;
-}
-
-std::string num(double v) { return format("%.1f", v); }
-
-std::string svg_text(double x, double y, const std::string& s, const char* anchor,
-                     int size = 12, const std::string& extra = "") {
-  return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"" + anchor +
-         "\" font-size=\"" + std::to_string(size) + "\"" + extra + ">" + escape(s) +
-         "</text>\n";
-}
-
-std::string svg_line(double x0, double y0, double x1, double y1, Rgb c) {
-  return "<line x1=\"" + num(x0) + "\" y1=\"" + num(y0) + "\" x2=\"" + num(x1) + "\" y2=\"" +
-         num(y1) + "\" stroke=\"" + hex(c) + "\"/>\n";
-}
-
-void draw_svg(const LatentMap& m, const Layout& l, const std::filesystem::path& out) {
-  const int w = l.right - l.left, h = l.bottom - l.top;
-  const std::string W = std::to_string(l.width), H = std::to_string(l.height);
-  std::string s;
-  s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + W + "\" height=\"" + H +
-       "\" viewBox=\"0 0 " + W + " " + H + "\" font-family=\"sans-serif\" fill=\"" +
-       hex(kInk) + "\">\n";
-  s += "<style>";
-  const std::size_t n_styles = std::size(kPalette);
-  for (std::size_t i = 0; i < n_styles; ++i)
-    s += ".c" + std::to_string(i) + "{fill:" + hex(kPalette[i]) + "}";
-  s += "</style>\n";
-  s += "<rect width=\"100%\" height=\"100%\" fill=\"" + hex(kBackground) + "\"/>\n";
-  s += "<clipPath id=\"plot\"><rect x=\"" + std::to_string(l.left) + "\" y=\"" +
-       std::to_string(l.top) + "\" width=\"" + std::to_string(w) + "\" height=\"" +
-       std::to_string(h) + "\"/></clipPath>\n";
-  if (m.x_min < 0 && m.x_max > 0)
-    s += svg_line(l.px(m, 0), l.top, l.px(m, 0), l.bottom, kGrid);
-  if (m.y_min < 0 && m.y_max > 0)
-    s += svg_line(l.left, l.py(m, 0), l.right, l.py(m, 0), kGrid);
-  s += "<g clip-path=\"url(#plot)\">\n";
-  for (std::size_t i : l.order) {
-    const float x = m.xy[2 * i], y = m.xy[2 * i + 1];
-    if (!inside_range(m, x, y)) continue;
-    s += "<circle cx=\"" + num(l.px(m, x)) + "\" cy=\"" + num(l.py(m, y)) +
-         "\" r=\"1.5\" class=\"c" + std::to_string(m.point_class[i] % n_styles) + "\"/>\n";
-  }
-  s += "</g>\n";
-  s += "<rect x=\"" + num(l.left - 0.5) + "\" y=\"" + num(l.top - 0.5) + "\" width=\"" +
-       std::to_string(w) + "\" height=\"" + std::to_string(h) + "\" fill=\"none\" stroke=\"" +
-       hex(kFrame) + "\"/>\n";
-  for (int i = 0; i < 3; ++i) {
-    const double tx = l.left + i * (w - 1) / 2.0, ty = l.bottom - 1 - i * (h - 1) / 2.0;
-    s += svg_line(tx, l.bottom, tx, l.bottom + 4, kFrame);
-    s += svg_text(tx, l.bottom + 16, l.x_ticks[i], "middle", 11);
-    s += svg_line(l.left - 5, ty, l.left - 1, ty, kFrame);
-    s += svg_text(l.left - 8, ty + 4, l.y_ticks[i], "end", 11);
-  }
-  s += svg_text(l.left + w / 2.0, l.bottom + 36, l.x_label, "middle");
-  const double yx = 16, yy = l.top + h / 2.0;
-  s += svg_text(yx, yy, l.y_label, "middle", 12,
-                " transform=\"rotate(-90 " + num(yx) + " " + num(yy) + ")\"");
-  s += svg_text(l.width / 2.0, 26, l.title, "middle", 16, " font-weight=\"bold\"");
-  int y = l.top;
-  for (const auto& e : l.legend) {
-    s += "<rect x=\"" + std::to_string(l.legend_x) + "\" y=\"" + std::to_string(y) +
-         "\" width=\"" + std::to_string(kSwatch) + "\" height=\"" + std::to_string(kSwatch) +
-         "\" fill=\"" + hex(e.colour) + "\"/>\n";
-    s += svg_text(l.legend_x + kSwatch + 6, y + 9, e.label, "start", 11);
-    y += kEntryHeight;
-  }
-  s += "</svg>\n";
-  write_file_atomically(out, s);
 }
 
 }  // namespace
@@ -287,28 +180,18 @@ Rgb class_colour(int index) {
   return kPalette[((index % n) + n) % n];
 }
 
-void draw_latent_map_png(const LatentMap& m, const std::vector<std::string>& class_names,
-                         const std::filesystem::path& out, const std::string& title, int width,
-                         int height) {
-  draw_png(m, make_layout(m, class_names, title, width, height), out);
-}
-
-void draw_latent_map_svg(const LatentMap& m, const std::vector<std::string>& class_names,
-                         const std::filesystem::path& out, const std::string& title, int width,
-                         int height) {
-  draw_svg(m, make_layout(m, class_names, title, width, height), out);
+Canvas latent_map_picture(const LatentMap& m, const std::vector<std::string>& class_names,
+                          const std::string& title, int width, int height) {
+  const Layout l = make_layout(m, class_names, title, width, height);
+  Canvas img(l.width, l.height, kBackground);
+  draw(img, m, l);
+  return img;
 }
 
 void draw_latent_map(const LatentMap& m, const std::vector<std::string>& class_names,
                      const std::filesystem::path& out, const std::string& title) {
-  std::string ext = out.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (ext == ".png") return draw_latent_map_png(m, class_names, out, title);
-  if (ext == ".svg") return draw_latent_map_svg(m, class_names, out, title);
-  fail_file(out, (ext.empty() ? std::string("no picture extension")
-                              : "unknown picture extension '" + out.extension().string() + "'") +
-                     " (valid: .png, .svg)");
+  image_format(out);  // a bad extension fails before the drawing
+  latent_map_picture(m, class_names, title).save(out);
 }
 
 }  // namespace ngsynth

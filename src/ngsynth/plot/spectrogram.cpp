@@ -42,10 +42,12 @@ void check_options(int sample_rate, const SpectrogramOptions& o) {
   if (!(o.floor_db < o.ceiling_db)) throw Error("spectrogram: floor_db must be below ceiling_db");
 }
 
+constexpr Font kLabelFont{9};
+
 // Small text with a one-pixel dark shadow, readable over bright and dark areas alike.
-void label(PngImage& im, int x, int y, const std::string& s) {
-  im.text(x + 1, y + 1, s, {0, 0, 0});
-  im.text(x, y, s, {235, 235, 235});
+void label(Canvas& im, double x, double y, const std::string& s, Align align = Align::left) {
+  im.text(x + 1, y + 1, s, {0, 0, 0}, kLabelFont, align);
+  im.text(x, y, s, {235, 235, 235}, kLabelFont, align);
 }
 
 std::string khz_label(double hz) {
@@ -53,7 +55,7 @@ std::string khz_label(double hz) {
   return std::to_string(static_cast<int>(hz / 1000)) + "k";
 }
 
-void draw_labels(PngImage& im, std::size_t n_samples, int sample_rate, FrequencyScale scale) {
+void draw_labels(Canvas& im, std::size_t n_samples, int sample_rate, FrequencyScale scale) {
   const double nyquist = sample_rate / 2.0;
   std::vector<double> ticks;
   if (scale == FrequencyScale::mel) {
@@ -62,22 +64,22 @@ void draw_labels(PngImage& im, std::size_t n_samples, int sample_rate, Frequency
     const double step = nyquist > 12000 ? 5000 : nyquist > 5000 ? 2000 : 1000;
     for (double f = step; f < nyquist; f += step) ticks.push_back(f);
   }
-  int last_y = im.height() + PngImage::kLineHeight;
+  const double cap = cap_height(kLabelFont), spacing = cap + 4;
+  double last_y = im.height() + spacing;
   for (double f : ticks) {
     if (f >= nyquist * 0.97) break;
     const int row = spectrogram_row(f, sample_rate, im.height(), scale);
-    const int y = row - PngImage::kGlyphHeight / 2;
+    const double y = row + 0.5 - cap / 2;
     // Skip a tick that would overlap the one below it or leave the picture.
-    if (y < 1 || last_y - y < PngImage::kLineHeight + 2) continue;
+    if (y < 1 || last_y - y < spacing) continue;
     im.fill_rect(0, row, 4, 1, {235, 235, 235});
     label(im, 6, y, khz_label(f));
     last_y = y;
   }
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.2f s", static_cast<double>(n_samples) / sample_rate);
-  const int w = PngImage::text_width(duration);
-  if (im.width() >= w + 40 && im.height() >= 24)
-    label(im, im.width() - w - 4, im.height() - PngImage::kGlyphHeight - 3, duration);
+  if (im.width() >= text_width(duration, kLabelFont) + 40 && im.height() >= 24)
+    label(im, im.width() - 5, im.height() - cap - 4, duration, Align::right);
 }
 
 }  // namespace
@@ -183,14 +185,15 @@ SpectrogramData compute_spectrogram(std::span<const float> samples, int sample_r
   return d;
 }
 
-PngImage draw_spectrogram(std::span<const float> samples, int sample_rate,
-                          const SpectrogramOptions& o) {
+Canvas draw_spectrogram(std::span<const float> samples, int sample_rate,
+                        const SpectrogramOptions& o) {
   const SpectrogramData d = compute_spectrogram(samples, sample_rate, o);
-  PngImage im(d.width, d.height);
+  std::vector<Rgb> pixels(d.db.size());
   const double range = o.ceiling_db - o.floor_db;
-  for (int r = 0; r < d.height; ++r)
-    for (int x = 0; x < d.width; ++x)
-      im.set(x, r, spectrogram_colour((d.at(x, r) - o.floor_db) / range));
+  for (std::size_t i = 0; i < pixels.size(); ++i)
+    pixels[i] = spectrogram_colour((d.db[i] - o.floor_db) / range);
+  Canvas im(d.width, d.height);
+  im.image(0, 0, d.width, d.height, pixels);
   if (o.labels) draw_labels(im, samples.size(), sample_rate, o.scale);
   return im;
 }

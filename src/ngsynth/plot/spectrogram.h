@@ -16,7 +16,7 @@
 #include <span>
 #include <vector>
 
-#include "ngsynth/plot/png_image.h"
+#include "ngsynth/plot/canvas.h"
 
 namespace ngsynth {
 
@@ -65,7 +65,7 @@ SpectrogramData compute_spectrogram(std::span<const float> samples, int sample_r
                                     const SpectrogramOptions& o = {});
 
 // The picture of compute_spectrogram's levels (plus labels if asked).
-PngImage draw_spectrogram(std::span<const float> samples, int sample_rate,
-                          const SpectrogramOptions& o = {});
+Canvas draw_spectrogram(std::span<const float> samples, int sample_rate,
+                        const SpectrogramOptions& o = {});
 
 }  // namespace ngsynth

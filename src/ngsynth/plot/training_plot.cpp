@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ngsynth/plot/png_image.h"
+#include "ngsynth/plot/canvas.h"
 
 namespace ngsynth {
 
@@ -65,47 +65,51 @@ bool plot_training_log(const std::filesystem::path& log_path,
   // Logarithmic y axis: losses fall by orders of magnitude early and by percents late.
   y_min = std::max(y_min, 1e-6);
   if (y_max / y_min < 1.01) y_max = y_min * 1.01;
-  const auto px = [&](double x) { return left + int((w - left - right) * x / x_max); };
+  const auto px = [&](double x) { return left + (w - left - right) * x / x_max; };
   const auto py = [&](double y) {
     const double f = std::log(y_max / std::max(y, y_min)) / std::log(y_max / y_min);
-    return top + int((h - top - bottom) * f);
+    return top + (h - top - bottom) * f;
+  };
+  const auto pa = [&](double a) { return top + (h - top - bottom) * (1 - a); };
+  const auto curve = [&](const Series& s, auto to_y) {
+    std::vector<Point> points;
+    for (std::size_t i = 0; i < s.x.size(); ++i) points.push_back({px(s.x[i]), to_y(s.y[i])});
+    return points;
   };
 
-  PngImage img(w, h);
+  Canvas img(w, h);
   const Rgb axis{60, 60, 60};
-  img.line(left, top, left, h - bottom, axis);
-  img.line(left, h - bottom, w - right, h - bottom, axis);
-  img.text(4, top - 4, number(y_max), axis);
-  img.text(4, h - bottom - 4, number(y_min), axis);
+  const double cap = cap_height();
+  img.fill_rect(left, top, 1, h - bottom - top + 1, axis);
+  img.fill_rect(left, h - bottom, w - right - left + 1, 1, axis);
+  img.text(4, top - cap / 2, number(y_max), axis);
+  img.text(4, h - bottom - cap / 2, number(y_min), axis);
   const double y_mid = std::sqrt(y_min * y_max);
-  img.text(4, py(y_mid) - 4, number(y_mid), axis);
-  img.line(left - 4, py(y_mid), left, py(y_mid), axis);
+  img.text(4, py(y_mid) - cap / 2, number(y_mid), axis);
+  img.fill_rect(left - 4, std::floor(py(y_mid)), 4, 1, axis);
   img.text(left + 6, 8, "log scale", axis);
   img.text(left, h - bottom + 8, "0", axis);
-  const std::string steps = number(x_max) + " steps";
-  img.text(w - right - PngImage::text_width(steps), h - bottom + 8, steps, axis);
-  int legend_y = 8;
+  img.text(w - right, h - bottom + 8, number(x_max) + " steps", axis, {}, Align::right);
+  double legend_y = 8;
+  const auto legend = [&](const Series& s) {
+    img.fill_rect(w - 250, legend_y, 14, 8, s.colour);
+    img.text(w - 230, legend_y + (8 - cap) / 2, s.label, axis);
+    legend_y += 14;
+  };
   for (const Series* s : {&train, &test}) {
-    for (std::size_t i = 1; i < s->x.size(); ++i)
-      img.line(px(s->x[i - 1]), py(s->y[i - 1]), px(s->x[i]), py(s->y[i]), s->colour, 2);
+    img.polyline(curve(*s, py), s->colour, 2);
     for (std::size_t i = 0; i < s->x.size() && s == &test; ++i)
       img.fill_circle(px(s->x[i]), py(s->y[i]), 3, s->colour);
-    img.fill_rect(w - 250, legend_y, 14, 8, s->colour);
-    img.text(w - 230, legend_y, s->label, axis);
-    legend_y += 14;
+    legend(*s);
   }
   if (!heard.x.empty()) {
-    const auto pa = [&](double a) { return top + int((h - top - bottom) * (1 - a)); };
-    img.line(w - right, top, w - right, h - bottom, axis);
-    img.text(w - right + 4, top - 4, "100%", axis);
-    img.text(w - right + 4, h - bottom - 4, "0%", axis);
-    for (std::size_t i = 1; i < heard.x.size(); ++i)
-      img.line(px(heard.x[i - 1]), pa(heard.y[i - 1]), px(heard.x[i]), pa(heard.y[i]),
-               heard.colour, 2);
+    img.fill_rect(w - right, top, 1, h - bottom - top + 1, axis);
+    img.text(w - right + 4, top - cap / 2, "100%", axis);
+    img.text(w - right + 4, h - bottom - cap / 2, "0%", axis);
+    img.polyline(curve(heard, pa), heard.colour, 2);
     for (std::size_t i = 0; i < heard.x.size(); ++i)
       img.fill_circle(px(heard.x[i]), pa(heard.y[i]), 3, heard.colour);
-    img.fill_rect(w - 250, legend_y, 14, 8, heard.colour);
-    img.text(w - 230, legend_y, heard.label, axis);
+    legend(heard);
   }
   img.save(png_path);
   return true;
