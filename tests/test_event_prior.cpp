@@ -102,14 +102,14 @@ TEST(EventPrior, TheLevelMatchScalesBySomeClassGainAndNeverPassesThePeakLimit) {
   EventPrior p = two_class_prior(PriorKind::gaussian);
   std::vector<float> hit = {0.1f, -0.2f, 0.05f};
   std::vector<float> same = hit;
-  p.match_level(1, same);
+  p.match_class(1, same, 1000);
   EXPECT_EQ(same, hit);  // no match fitted: nothing changes
   p.level_gain_db = {6.0206f, -20.0f};  // x2, x0.1
   p.peak_limit = 0.3f;
   std::vector<float> a = hit, b = hit;
-  p.match_level(1, b);
+  p.match_class(1, b, 1000);
   EXPECT_NEAR(b[1], -0.02f, 1e-6);
-  p.match_level(0, a);  // x2 would peak at 0.4: lowered to the limit
+  p.match_class(0, a, 1000);  // x2 would peak at 0.4: lowered to the limit
   EXPECT_NEAR(a[1], -0.3f, 1e-6);
   EXPECT_NEAR(a[0], 0.15f, 1e-6);
   // Written and read with the prior; bad values are refused with the field's name.
@@ -125,6 +125,49 @@ TEST(EventPrior, TheLevelMatchScalesBySomeClassGainAndNeverPassesThePeakLimit) {
   bad = j;
   bad["peak_limit"] = 0;
   EXPECT_THROW(bad.get<EventPrior>(), Error);
+}
+
+TEST(EventPrior, TheDecayMatchFallsFromThePeakOnAtTheClassRate) {
+  EventPrior p = two_class_prior(PriorKind::gaussian);
+  const int rate = 1000;
+  std::vector<float> hit(1000, 0.25f);
+  hit[100] = -0.5f;  // the peak
+  std::vector<float> a = hit;
+  add_decay(a, 0, rate);
+  EXPECT_EQ(a, hit);  // no decay: unchanged
+  p.decay_db_per_s = {0.0f, 40.0f};
+  p.match_class(0, a, rate);
+  EXPECT_EQ(a, hit);  // class 0 has none
+  p.match_class(1, a, rate);
+  for (int k = 0; k <= 100; ++k) ASSERT_EQ(a[k], hit[k]) << k;  // up to the peak: as it was
+  // 40 dB/s: 20 dB (x0.1) 0.5 s after the peak, 36 dB at 0.899 s.
+  EXPECT_NEAR(a[600], 0.025f, 1e-5);
+  EXPECT_NEAR(20 * std::log10(a[999] / 0.25), -40 * 0.899, 1e-3);
+  for (int k = 102; k < 1000; ++k) ASSERT_LT(a[k], a[k - 1] + 1e-9f) << k;
+  // Decay before gain: the gain and peak limit act on the decayed event.
+  p.level_gain_db = {0.0f, 6.0206f};
+  p.peak_limit = 1.0f;
+  std::vector<float> b = hit;
+  p.match_class(1, b, rate);
+  EXPECT_NEAR(b[600], 0.05f, 1e-5);
+  EXPECT_NEAR(b[100], -1.0f, 1e-5);
+  // Written and read with the prior; bad values are refused with the field's name.
+  nlohmann::json j = p;
+  EXPECT_EQ(j.get<EventPrior>().decay_db_per_s, p.decay_db_per_s);
+  for (const nlohmann::json& bad_value : {nlohmann::json{1.0}, nlohmann::json{1.0, -1.0},
+                                          nlohmann::json{1.0, 5000.0}, nlohmann::json("x")}) {
+    nlohmann::json bad = j;
+    bad["decay_db_per_s"] = bad_value;
+    try {
+      (void)bad.get<EventPrior>();
+      ADD_FAILURE() << bad_value;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("decay_db_per_s"), std::string::npos) << e.what();
+    }
+  }
+  nlohmann::json older = j;
+  older.erase("decay_db_per_s");
+  EXPECT_TRUE(older.get<EventPrior>().decay_db_per_s.empty());  // files before the match
 }
 
 TEST(EventPrior, RejectsInconsistentPosteriors) {

@@ -177,7 +177,7 @@ TEST_F(RuntimeModelFile, ExportedRuntimeWeightsPlayTheModelWithoutLibTorch) {
     EXPECT_EQ(sample_events(loaded, c, 2, 1.0, 11)[1],
               from_file.sample_event(c, mix_seed(11, 1), 1.0f));
     std::vector<float> rendered = render_event(loaded, sample_embedding(loaded, c, 1.0, 11), class_label(c), 11);
-    loaded.info.prior.match_level(c, rendered);  // a sampled hit: the rendering, at its class's level
+    loaded.info.prior.match_class(c, rendered, loaded.info.grain.sample_rate);  // a sampled hit: matched
     EXPECT_EQ(rendered, y);
   }
   EXPECT_EQ(from_file.sample_path(1, 2000, 4), from_modules.sample_path(1, 2000, 4));

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "trained_model.h"
+#include "ngsynth/audio/levels.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/synth/autoencode.h"
 #include "ngsynth/synth/event.h"
@@ -49,48 +50,55 @@ TEST_F(SynthTest, SampledEventsHaveTheEventLengthAndAreDeterministic) {
   EXPECT_THROW(sample_events(model_, 7, 1, 1.0, 1), Error);  // no class 7
 }
 
-double rms_db(const std::vector<float>& e) {
-  double energy = 0;
-  for (float v : e) energy += double(v) * v;
-  return 10 * std::log10(energy / e.size() + 1e-20);
-}
-double median_rms_db(const std::vector<std::vector<float>>& events) {
+double median_of(const std::vector<std::vector<float>>& events, bool decay, int rate) {
   std::vector<double> v;
-  for (const auto& e : events) v.push_back(rms_db(e));
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+  for (const auto& e : events)
+    v.push_back(decay ? decay_ms(e.data(), int64_t(e.size()), rate) : rms_db(e.data(), int64_t(e.size())));
+  return median(v);
 }
 
-// Export fitted the level match: a sampled event is the unmatched one times its class's
-// gain, lowered only where it would peak above the loudest training event; with the
-// fitting's own seeds the median RMS lands on the class's training median.
-TEST_F(SynthTest, SampledEventsAreBroughtToTheLevelOfTheClassesTrainingEvents) {
+// Export fitted the decay and level match: a sampled event is the unmatched one with its
+// class's extra decay, times its class's gain, lowered only where it would peak above the
+// loudest training event; with the fitting's own seeds the median RMS lands on the class's
+// training median, and the median decay time on or (no extra decay) below it.
+TEST_F(SynthTest, SampledEventsAreBroughtToTheDecayAndLevelOfTheClassesTrainingEvents) {
   const EventPrior& prior = model_.info.prior;
   ASSERT_EQ(prior.level_gain_db.size(), model_.info.classes.size());
+  ASSERT_EQ(prior.decay_db_per_s.size(), model_.info.classes.size());
   float data_peak = 0;
   for (std::size_t i = 0; i < data_.entries.size(); ++i)
     for (int64_t k = 0; k < data_.event_length; ++k) data_peak = std::max(data_peak, std::abs(data_.event(i)[k]));
   EXPECT_LE(prior.peak_limit, data_peak + 1e-6f);
   Model plain = model_;
   plain.info.prior.level_gain_db.clear();
+  plain.info.prior.decay_db_per_s.clear();
   for (int c = 0; c < 2; ++c) {
     const auto matched = sample_events(model_, c, kLevelSamples, 0.5, kLevelSeed);
     const auto unmatched = sample_events(plain, c, kLevelSamples, 0.5, kLevelSeed);
     bool limited = false;
     for (std::size_t i = 0; i < matched.size(); ++i) {
+      std::vector<float> expected = unmatched[i];
+      add_decay(expected, prior.decay_db_per_s[c], rate());
       float top = 0;
-      for (float v : unmatched[i]) top = std::max(top, std::abs(v));
+      for (float v : expected) top = std::max(top, std::abs(v));
       float gain = std::pow(10.0f, prior.level_gain_db[c] / 20);
       if (top * gain > prior.peak_limit) gain = prior.peak_limit / top, limited = true;
       for (std::size_t k = 0; k < matched[i].size(); ++k)
-        ASSERT_NEAR(matched[i][k], unmatched[i][k] * gain, 1e-5f) << "class " << c << " event " << i;
+        ASSERT_NEAR(matched[i][k], expected[k] * gain, 1e-5f) << "class " << c << " event " << i;
     }
     std::vector<std::vector<float>> real;
     for (std::size_t i = 0; i < data_.entries.size(); ++i)
       if (data_.entries[i].split == Split::train && data_.entries[i].class_index == c)
         real.emplace_back(data_.event(i), data_.event(i) + data_.event_length);
-    if (!limited) EXPECT_NEAR(median_rms_db(matched), median_rms_db(real), 0.01) << "class " << c;
+    if (!limited) EXPECT_NEAR(median_of(matched, false, rate()), median_of(real, false, rate()), 0.01) << "class " << c;
     EXPECT_NE(prior.level_gain_db[c], 0.0f);  // the tiny model's samples are not at level
+    const double real_decay = median_of(real, true, rate());
+    EXPECT_LE(median_of(matched, true, rate()), real_decay + 1e-9)
+        << "class " << c << ", extra decay " << prior.decay_db_per_s[c] << " dB/s";
+    if (prior.decay_db_per_s[c] > 0)  // the least decay that gets there: 1 % of the range less does not
+      EXPECT_GT(median_of(matched, true, rate()), real_decay - 30) << "class " << c;
+    else
+      EXPECT_LE(median_of(unmatched, true, rate()), real_decay) << "class " << c;
   }
 }
 

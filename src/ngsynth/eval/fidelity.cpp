@@ -7,6 +7,7 @@
 #include "ngsynth/eval/evaluate.h"
 #include "ngsynth/model/device.h"
 #include "ngsynth/synth/event.h"
+#include "ngsynth/audio/levels.h"
 #include "ngsynth/model/batcher.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/hash.h"
@@ -15,14 +16,6 @@ namespace ngsynth {
 using nlohmann::json;
 
 namespace {
-
-double median(std::vector<double> v) {
-  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 // Symmetric PSD square root by eigendecomposition (negative eigenvalues from rounding -> 0).
 torch::Tensor sqrt_psd(const torch::Tensor& s) {
@@ -85,32 +78,17 @@ double frechet_distance(const torch::Tensor& a, const torch::Tensor& b, const to
 
 Levels measure_levels(const torch::Tensor& audio, int sample_rate) {
   const torch::Tensor x = audio.to(torch::kCPU, torch::kFloat32).contiguous();
-  const int64_t n = x.size(0), len = x.size(1), frame = std::max(1, sample_rate / 100);
-  std::vector<double> rms, peak, decay, silent;
+  const int64_t n = x.size(0), len = x.size(1);
+  std::vector<double> rms, peak, decay;
+  double silent = 0;
   for (int64_t i = 0; i < n; ++i) {
-    const float* s = x.data_ptr<float>() + i * len;
-    double energy = 0, top = 0;
-    for (int64_t k = 0; k < len; ++k) energy += double(s[k]) * s[k], top = std::max(top, double(std::abs(s[k])));
-    rms.push_back(10 * std::log10(energy / len + 1e-20));
-    peak.push_back(20 * std::log10(top + 1e-10));
-    std::vector<double> env;
-    for (int64_t k = 0; k + frame <= len; k += frame) {
-      double e = 0;
-      for (int64_t j = 0; j < frame; ++j) e += double(s[k + j]) * s[k + j];
-      env.push_back(e / frame);
-    }
-    const auto top_frame = std::max_element(env.begin(), env.end()) - env.begin();
-    int64_t last = top_frame;
-    for (int64_t f = 0; f < int64_t(env.size()); ++f)
-      if (env[f] >= env[top_frame] * 0.01) last = f;  // within 20 dB of the peak frame
-    decay.push_back(top > 0 ? 1000.0 * (last - top_frame + 1) * frame / sample_rate : NAN);
-    bool zero = true;
-    for (int64_t k = std::max<int64_t>(0, len - frame); k < len; ++k) zero = zero && s[k] == 0.0f;
-    silent.push_back(zero);
+    const SoundLevel l = measure_level(x.data_ptr<float>() + i * len, len, sample_rate);
+    rms.push_back(l.rms_db);
+    peak.push_back(l.peak_db);
+    decay.push_back(l.decay_ms);
+    silent += l.silent_tail;
   }
-  double silent_sum = 0;
-  for (double v : silent) silent_sum += v;
-  return {median(rms), median(peak), median(decay), n ? silent_sum / n : NAN};
+  return {median(rms), median(peak), median(decay), n ? silent / double(n) : NAN};
 }
 
 FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, const Dataset& data,

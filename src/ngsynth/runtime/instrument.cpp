@@ -27,7 +27,7 @@ int Instrument::event_frames() const { return model_->grain().event_length(); }
 std::vector<float> Instrument::sample_event(int class_index, uint64_t seed, float temperature) {
   std::vector<float> audio = model_->render_event(model_->sample_embedding(class_index, temperature, seed),
                                                   model_->one_hot(class_index), seed);
-  model_->prior().match_level(class_index, audio);
+  model_->prior().match_class(class_index, audio, model_->grain().sample_rate);
   return audio;
 }
 

@@ -71,7 +71,7 @@ class Model {
   // An embedding of class `class_index` from the model's event prior at `temperature`,
   // drawn from `seed` (what `ngsynth sample` draws).
   std::vector<float> sample_embedding(int class_index, double temperature, uint64_t seed) const;
-  // The event prior, and its level match (EventPrior::match_level).
+  // The event prior, and its level match (EventPrior::match_class).
   const EventPrior& prior() const { return prior_; }
   // A latent series (n x z_dim) to exactly `length` samples, noise from `seed`.
   std::vector<float> render(const std::vector<float>& series, const std::vector<float>& classes,

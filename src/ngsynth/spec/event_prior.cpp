@@ -168,9 +168,26 @@ EventPrior fit_event_prior(PriorKind kind, int embed_dim, int n_classes, std::ve
   return p;
 }
 
-void EventPrior::match_level(int c, std::vector<float>& audio) const {
+void add_decay(std::vector<float>& audio, double db_per_s, int sample_rate) {
+  if (!(db_per_s > 0) || audio.empty() || sample_rate <= 0) return;
+  std::size_t peak = 0;
+  for (std::size_t k = 1; k < audio.size(); ++k)
+    if (std::abs(audio[k]) > std::abs(audio[peak])) peak = k;
+  const double step = std::pow(10.0, -db_per_s / (20.0 * sample_rate));
+  double g = 1;
+  for (std::size_t k = peak + 1; k < audio.size(); ++k) {
+    g *= step;
+    audio[k] = static_cast<float>(audio[k] * g);
+  }
+}
+
+void EventPrior::match_class(int c, std::vector<float>& audio, int sample_rate) const {
+  const auto index = [c](const std::vector<float>& v) {
+    return c >= 0 && static_cast<std::size_t>(c) < v.size() ? static_cast<std::size_t>(c) : 0;
+  };
+  if (!decay_db_per_s.empty()) add_decay(audio, decay_db_per_s[index(decay_db_per_s)], sample_rate);
   if (level_gain_db.empty()) return;
-  const std::size_t k = c >= 0 && static_cast<std::size_t>(c) < level_gain_db.size() ? c : 0;
+  const std::size_t k = index(level_gain_db);
   float gain = std::pow(10.0f, level_gain_db[k] / 20.0f), top = 0;
   for (float v : audio) top = std::max(top, std::abs(v));
   if (peak_limit > 0 && top * gain > peak_limit) gain = peak_limit / top;
@@ -186,6 +203,7 @@ void to_json(json& j, const EventPrior& p) {
     j["level_gain_db"] = p.level_gain_db;
     j["peak_limit"] = p.peak_limit;
   }
+  if (!p.decay_db_per_s.empty()) j["decay_db_per_s"] = p.decay_db_per_s;
 }
 
 void from_json(const json& j, EventPrior& p) {
@@ -208,6 +226,13 @@ void from_json(const json& j, EventPrior& p) {
     p.peak_limit = json_value<float>(j.value("peak_limit", json(1.0)), "event prior peak_limit");
     if (!(p.peak_limit > 0 && p.peak_limit <= 1))
       throw Error("event prior peak_limit: must be within (0, 1]");
+  }
+  if (j.contains("decay_db_per_s")) {
+    p.decay_db_per_s = json_value<std::vector<float>>(j.at("decay_db_per_s"), "event prior decay_db_per_s");
+    if (p.decay_db_per_s.size() != static_cast<std::size_t>(std::max(p.n_classes, 1)))
+      throw Error("event prior decay_db_per_s: one decay per class expected");
+    for (float d : p.decay_db_per_s)
+      if (!(d >= 0 && d <= 1000)) throw Error("event prior decay_db_per_s: decays must be within 0..1000 dB/s");
   }
 }
 

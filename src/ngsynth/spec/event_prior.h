@@ -39,11 +39,16 @@ struct EventPrior {
   // Derived by `finish` from the above, per class: mean (embed_dim) and lower Cholesky
   // factor of the covariance (embed_dim^2, row-major); empty for a class without events.
   std::vector<std::vector<double>> class_mean, class_chol;
-  // The level match, fitted at export (train/export.h, fit_levels). A VAE's samples come
-  // out quieter than the events it learnt from, the more so the nearer they lie to the
-  // mean: per class, the gain in dB that brings the median RMS of events sampled from the
-  // default prior to that of the class's training events, and the peak no sampled event
-  // may exceed (the loudest training event's). Empty / 0 (older files): no match.
+  // The decay and level match, fitted at export (train/export.h, fit_levels). A VAE's
+  // samples ring longer than the events it learnt from (toms hold their level for 590 ms
+  // where real ones fall 20 dB within 175) and come out quieter, the more so the nearer
+  // they lie to the mean. Per class: an extra decay in dB per second from the sampled
+  // event's peak on, the least that brings the median decay time of events sampled from
+  // the default prior to that of the class's training events (0 where they do not ring
+  // longer); then the gain in dB that brings their median RMS to the training events';
+  // and the peak no sampled event may exceed (the loudest training event's).
+  // Empty / 0 (older files): no match.
+  std::vector<float> decay_db_per_s;
   std::vector<float> level_gain_db;
   float peak_limit = 0;
 
@@ -59,10 +64,15 @@ struct EventPrior {
   std::vector<float> sample(int c, double temperature, uint64_t seed) const {
     return sample(kind, c, temperature, seed);
   }
-  // Brings an event sampled for class `c` to its class's level: the gain, lowered where
-  // the peak would pass peak_limit. Nothing without a level match.
-  void match_level(int c, std::vector<float>& audio) const;
+  // Brings an event sampled for class `c` (at `sample_rate`) to its class's decay and
+  // level: the extra decay, then the gain, lowered where the peak would pass peak_limit.
+  // Nothing without a match.
+  void match_class(int c, std::vector<float>& audio, int sample_rate) const;
 };
+
+// Multiplies `audio` after its largest-magnitude sample by a decay of `db_per_s` (the
+// sample itself and all before it unchanged); nothing for db_per_s <= 0.
+void add_decay(std::vector<float>& audio, double db_per_s, int sample_rate);
 
 // The prior from the training events' posteriors; Error if sizes disagree.
 EventPrior fit_event_prior(PriorKind kind, int embed_dim, int n_classes, std::vector<int> label,
@@ -72,7 +82,8 @@ EventPrior fit_event_prior(PriorKind kind, int embed_dim, int n_classes, std::ve
 // `seed`, identical on every machine.
 std::vector<double> standard_normals(uint64_t seed, std::size_t n);
 
-// Header JSON {"kind", "embed_dim", "n_classes", "events"[, "level_gain_db", "peak_limit"]};
+// Header JSON {"kind", "embed_dim", "n_classes", "events"[, "level_gain_db", "peak_limit"]
+// [, "decay_db_per_s"]};
 // the posteriors go in a blob:
 // little-endian int32 labels, then float32 mu, then float32 sigma.
 void to_json(nlohmann::json& j, const EventPrior& p);

@@ -64,7 +64,7 @@ std::vector<std::vector<float>> sample_events(Model& model, int label, int count
   for (int i = 0; i < count; ++i) {
     const uint64_t s = mix_seed(seed, static_cast<uint64_t>(i));
     out.push_back(render_event(model, sample_embedding(model, label, temperature, s), class_label(label), s));
-    model.info.prior.match_level(label, out.back());
+    model.info.prior.match_class(label, out.back(), model.info.grain.sample_rate);
   }
   return out;
 }

@@ -33,7 +33,7 @@ std::vector<float> render_event(Model& model, const torch::Tensor& embedding,
 
 // `count` new events of class `label`; event i draws its embedding and noise from
 // mix_seed(seed, i), so any one of them can be rendered again on its own. Each is brought
-// to its class's level by the prior's level match (EventPrior::match_level).
+// to its class's decay and level by the prior's match (EventPrior::match_class).
 std::vector<std::vector<float>> sample_events(Model& model, int label, int count,
                                               double temperature, uint64_t seed);
 // `steps` events along the line from a to b: step k at t = k / (steps - 1), embedding and

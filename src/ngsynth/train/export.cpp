@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ngsynth/audio/levels.h"
 #include "ngsynth/eval/evaluate.h"
 #include "ngsynth/model/batcher.h"
 #include "ngsynth/model/device.h"
@@ -69,19 +70,6 @@ EventPrior fit_class_priors(GrainVae& vae, EventVae& event,
                                             sigma.data_ptr<float>() + sigma.numel()));
 }
 
-namespace {
-double rms_db(const float* s, int64_t n) {
-  double energy = 0;
-  for (int64_t k = 0; k < n; ++k) energy += double(s[k]) * s[k];
-  return 10 * std::log10(energy / std::max<int64_t>(n, 1) + 1e-20);
-}
-double median(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const std::size_t h = v.size() / 2;
-  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
-}
-}  // namespace
 
 void fit_levels(Model& model, const Dataset& data, int samples, double temperature) {
   EventPrior& prior = model.info.prior;
@@ -91,28 +79,58 @@ void fit_levels(Model& model, const Dataset& data, int samples, double temperatu
   const torch::Tensor audio = Batcher(data, idx, static_cast<int>(idx.size()), 0).chunk(0).audio.contiguous();
   const torch::Tensor labels = model_labels(data, idx, map_classes(model.info.classes, data.classes, o.conditional));
   const int classes = o.conditional ? o.n_classes : 0;
-  std::vector<std::vector<double>> real(static_cast<std::size_t>(std::max(classes, 1)));
+  const std::size_t n_classes = static_cast<std::size_t>(std::max(classes, 1));
+  std::vector<std::vector<double>> real_rms(n_classes), real_decay(n_classes);
   float peak = 0;
   const int64_t len = audio.size(1);
   for (int64_t i = 0; i < audio.size(0); ++i) {
     const float* s = audio.data_ptr<float>() + i * len;
     const int64_t c = classes > 0 ? labels[i].item<int64_t>() : 0;
-    if (c < 0 || c >= static_cast<int64_t>(real.size())) continue;  // a class the model lacks
-    real[static_cast<std::size_t>(c)].push_back(rms_db(s, len));
+    if (c < 0 || c >= static_cast<int64_t>(n_classes)) continue;  // a class the model lacks
+    const SoundLevel l = measure_level(s, len, o.sample_rate);
+    real_rms[static_cast<std::size_t>(c)].push_back(l.rms_db);
+    real_decay[static_cast<std::size_t>(c)].push_back(l.decay_ms);
     for (int64_t k = 0; k < len; ++k) peak = std::max(peak, std::abs(s[k]));
   }
   prior.level_gain_db.clear();  // the samples below are measured unmatched
-  std::vector<float> gains;
-  for (std::size_t c = 0; c < real.size(); ++c) {
-    if (real[c].empty()) {
+  prior.decay_db_per_s.clear();
+  std::vector<float> gains, decays;
+  for (std::size_t c = 0; c < n_classes; ++c) {
+    if (real_rms[c].empty()) {
       gains.push_back(0);
+      decays.push_back(0);
       continue;
     }
-    std::vector<double> sampled;
-    for (const auto& e : sample_events(model, static_cast<int>(c), samples, temperature, kLevelSeed))
-      sampled.push_back(rms_db(e.data(), static_cast<int64_t>(e.size())));
-    gains.push_back(static_cast<float>(std::clamp(median(real[c]) - median(sampled), -24.0, 24.0)));
+    const auto sampled = sample_events(model, static_cast<int>(c), samples, temperature, kLevelSeed);
+    const auto decayed = [&](double db_per_s) {
+      std::vector<std::vector<float>> out = sampled;
+      for (auto& e : out) add_decay(e, db_per_s, o.sample_rate);
+      return out;
+    };
+    const auto median_of = [&](const std::vector<std::vector<float>>& events, bool decay) {
+      std::vector<double> v;
+      for (const auto& e : events) {
+        const int64_t n = static_cast<int64_t>(e.size());
+        v.push_back(decay ? decay_ms(e.data(), n, o.sample_rate) : rms_db(e.data(), n));
+      }
+      return median(v);
+    };
+    // The least extra decay (within 1 % of kMaxDecay) at which the samples' median decay
+    // time is no longer than the real one's; the median only falls as the decay grows.
+    const double target = median(real_decay[c]);
+    double lo = 0, hi = 0;
+    if (median_of(sampled, true) > target) {
+      hi = kMaxDecay;
+      while (hi - lo > 0.01 * kMaxDecay) {
+        const double mid = 0.5 * (lo + hi);
+        (median_of(decayed(mid), true) > target ? lo : hi) = mid;
+      }
+    }
+    decays.push_back(static_cast<float>(hi));
+    gains.push_back(static_cast<float>(
+        std::clamp(median(real_rms[c]) - median_of(decayed(hi), false), -24.0, 24.0)));
   }
+  prior.decay_db_per_s = std::move(decays);
   prior.level_gain_db = std::move(gains);
   prior.peak_limit = peak > 0 ? std::min(peak, 1.0f) : 1.0f;
 }

@@ -1,0 +1,27 @@
+// What a listener notices of one sound's level, measured the same way wherever ngsynth
+// compares sounds (`eval`'s level columns, the level and decay match fitted at export):
+//   RMS      10 log10(mean square), dBFS
+//   peak     20 log10(max |x|), dBFS
+//   decay    from the loudest frame of the 10 ms RMS envelope to the last frame within
+//            20 dB of it, in milliseconds (how long a hit stays loud, not its faint tail)
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace ngsynth {
+
+struct SoundLevel {
+  double rms_db = 0, peak_db = 0, decay_ms = 0;
+  bool silent_tail = false;  // its last 10 ms are digital zeros
+};
+
+SoundLevel measure_level(const float* x, int64_t n, int sample_rate);
+double rms_db(const float* x, int64_t n);
+double decay_ms(const float* x, int64_t n, int sample_rate);
+
+// The median of the finite values (the mean of the middle two for an even count); NaN
+// for none.
+double median(std::vector<double> v);
+
+}  // namespace ngsynth
