@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -458,6 +460,74 @@ TEST(PerformerStream, StartsMovesAndStopsOneStream) {
   EXPECT_EQ(run(4), 0.0);
   EXPECT_EQ(engine.underruns(), 0);
   EXPECT_THROW(performer.stream(NAN, 0.0f), Error);
+}
+
+// Two control threads (two HTTP clients, an OSC controller) starting and stopping the
+// drum machine at once: a stop() must never join a scheduler whose quit flag a play() on
+// the other thread has just reset (it did, and hung the server's worker for good).
+TEST(PerformerDrums, PlayAndStopFromTwoThreadsAtOnceNeverHang) {
+  test::FakeInstrument fake(2000);
+  Performer performer(fake, default_pattern(fake.classes()));
+  Engine& engine = performer.engine();
+  DrumMachine& drums = performer.drums();
+  std::atomic<bool> stop{false};
+  std::thread clock([&] {
+    std::vector<float> block(256);
+    while (!stop) {
+      engine.process(block);
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  });
+  std::atomic<int> plays{0};
+  auto control = std::async(std::launch::async, [&] {
+    auto toggle = [&] {
+      for (int i = 0; i < 300; ++i) {
+        try {
+          drums.play(engine);
+          ++plays;
+        } catch (const Error&) {  // already playing: the other thread started it
+        }
+        drums.stop();
+      }
+    };
+    std::thread other(toggle);
+    toggle();
+    other.join();
+  });
+  if (control.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    ADD_FAILURE() << "play/stop from two threads hung";
+    std::abort();  // the hung threads cannot be joined
+  }
+  stop = true;
+  clock.join();
+  EXPECT_FALSE(drums.playing());
+  EXPECT_GT(plays.load(), 0);
+}
+
+// Stopped and started again at once (a pointer let go and pressed again): the new stream
+// waits for the audio thread to free the fading one's slot instead of failing; without an
+// audio thread it fails after a bounded wait.
+TEST(PerformerStream, StartsAgainRightAfterAStop) {
+  test::FakeInstrument fake(2000);
+  Performer performer(fake, default_pattern(fake.classes()));
+  Engine& engine = performer.engine();
+  EXPECT_EQ(performer.stream(0.5f, 0.1f), performer.current_class());
+  std::atomic<bool> stop{false};
+  std::thread clock([&] {
+    std::vector<float> block(256);
+    while (!stop) {
+      engine.process(block);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_TRUE(performer.stream_stop());
+    EXPECT_NO_THROW(performer.stream(0.1f * i, 0.2f)) << i;
+  }
+  stop = true;
+  clock.join();
+  EXPECT_TRUE(performer.stream_stop());
+  EXPECT_THROW(performer.stream(0.0f, 0.0f), Error);  // nothing frees the slot
 }
 
 }  // namespace

@@ -256,7 +256,9 @@ void DrumMachine::play(Engine& engine) {
   if (engine.options().sample_rate != sample_rate_)
     throw Error("drum machine: the engine runs at " + std::to_string(engine.options().sample_rate) +
                 " Hz, the instrument at " + std::to_string(sample_rate_) + " Hz");
-  std::lock_guard run(run_mu_);
+  // Without control_mu_, a stop() on another thread could set quit_ before this resets it
+  // and then join the scheduler started here, which would never quit.
+  std::lock_guard control(control_mu_);
   if (playing_.load()) throw Error("drum machine: already playing");
   if (scheduler_.joinable()) scheduler_.join();
   const int64_t lookahead =
@@ -269,12 +271,16 @@ void DrumMachine::play(Engine& engine) {
     next_step_ = 0;
   }
   scheduled_.store(0);
-  quit_ = false;
+  {
+    std::lock_guard run(run_mu_);
+    quit_ = false;
+  }
   playing_.store(true);
   scheduler_ = std::thread([this, &engine] { scheduler_main(&engine); });
 }
 
 void DrumMachine::stop() {
+  std::lock_guard control(control_mu_);
   {
     std::lock_guard run(run_mu_);
     quit_ = true;

@@ -136,7 +136,8 @@ class DrumMachine {
 
   mutable std::mutex buffer_mu_;  // the buffer pointers (worker and control side)
 
-  std::mutex run_mu_;             // play/stop
+  std::mutex control_mu_;         // serialises play() and stop() (held across the join)
+  std::mutex run_mu_;             // quit_, with run_cv_ (the scheduler waits on it)
   std::condition_variable run_cv_;
   bool quit_ = false;
   std::atomic<bool> playing_{false};

@@ -1,8 +1,10 @@
 #include "ngsynth/live/performer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <sstream>
+#include <thread>
 
 #include "ngsynth/audio/audio_file.h"
 #include "ngsynth/util/error.h"
@@ -154,6 +156,13 @@ int Performer::stream(float x, float y) {
   if (stream_id_ >= 0 && engine_->set_stream_params(stream_id_, params)) return stream_class_;
   stream_class_ = current_class();
   stream_id_ = engine_->start_stream(params, static_cast<uint64_t>(stream_class_));
+  // A stream stopped just before still holds its slot until the audio thread has faded it
+  // out (latency plus a few ms): a pointer let go and pressed again must not fail on that.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
+  while (stream_id_ < 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    stream_id_ = engine_->start_stream(params, static_cast<uint64_t>(stream_class_));
+  }
   if (stream_id_ < 0) throw Error("no free stream slot (the engine's rings are full)");
   return stream_class_;
 }

@@ -92,8 +92,10 @@ class Performer {
   // Plays the event at t of the morph from class a to class b.
   PlayedClip morph(int class_a, int class_b, float t, std::optional<uint64_t> seed = {});
   // The XY pad played continuously: starts a grain stream of the current class at the
-  // latent-map point (x, y), or moves the running one there (from the next chunk). Error
-  // when the instrument has no streams. Returns the class the stream plays.
+  // latent-map point (x, y), or moves the running one there (from the next chunk). A
+  // stream stopped just before is waited for (up to 250 ms) until the audio thread frees
+  // its slot. Error when the instrument has no streams or no slot came free. Returns the
+  // class the stream plays.
   int stream(float x, float y);
   // Fades the stream out; false when none was running.
   bool stream_stop();

@@ -170,6 +170,7 @@ struct HttpServer::Impl {
 
   // The last dropped sound and what the model made of it.
   std::mutex dropped_mu;
+  std::mutex pattern_mu;  // set_pattern
   std::optional<live::SoundAnalysis> dropped;
   std::vector<float> dropped_original;
 
@@ -405,6 +406,8 @@ json HttpServer::Impl::set_pattern(const json& j) {
     throw HttpError{400, std::string("pattern: ") + e.what()};
   }
   live::DrumMachine& d = performer.drums();
+  // One pattern at a time: two PUTs at once would otherwise leave a mix of both.
+  std::lock_guard lk(pattern_mu);
   if (p.steps != d.steps())
     throw HttpError{400, "pattern: steps " + std::to_string(p.steps) + " differs from the server's " +
                              std::to_string(d.steps())};
