@@ -115,13 +115,15 @@ void fit_levels(Model& model, const Dataset& data, int samples, double temperatu
       }
       return median(v);
     };
-    // The least extra decay (within 1 % of kMaxDecay) at which the samples' median decay
-    // time is no longer than the real one's; the median only falls as the decay grows.
+    // Where the samples ring clearly longer (kDecayTolerance), the least extra decay
+    // (to 0.1 dB/s) at which their median decay time is no longer than the real one's; the
+    // median only falls as the decay grows. Within the tolerance (cymbals that
+    // ring past the event's end in both), the samples are left as they are.
     const double target = median(real_decay[c]);
     double lo = 0, hi = 0;
-    if (median_of(sampled, true) > target) {
+    if (median_of(sampled, true) > kDecayTolerance * target) {
       hi = kMaxDecay;
-      while (hi - lo > 0.01 * kMaxDecay) {
+      while (hi - lo > 0.1) {
         const double mid = 0.5 * (lo + hi);
         (median_of(decayed(mid), true) > target ? lo : hi) = mid;
       }
