@@ -217,23 +217,25 @@ void from_json(const json& j, EventPrior& p) {
   }
   if (p.embed_dim < 1 || p.embed_dim > 4096 || p.n_classes < 0 || p.n_classes > 4096)
     throw Error("event prior: invalid sizes");
+  // One value per class (one for an unconditional model), each within [lo, hi].
+  const auto per_class = [&](const char* field, float lo, float hi, const char* unit) {
+    const std::string name = std::string("event prior ") + field;
+    auto v = json_value<std::vector<float>>(j.at(field), name);
+    if (v.size() != static_cast<std::size_t>(std::max(p.n_classes, 1)))
+      throw Error(name + ": one value per class expected");
+    for (float x : v)
+      if (!(x >= lo && x <= hi))
+        throw Error(name + ": values must be within " + std::to_string(int(lo)) + ".." +
+                    std::to_string(int(hi)) + " " + unit);
+    return v;
+  };
   if (j.contains("level_gain_db")) {
-    p.level_gain_db = json_value<std::vector<float>>(j.at("level_gain_db"), "event prior level_gain_db");
-    if (p.level_gain_db.size() != static_cast<std::size_t>(std::max(p.n_classes, 1)))
-      throw Error("event prior level_gain_db: one gain per class expected");
-    for (float g : p.level_gain_db)
-      if (!(std::abs(g) <= 40)) throw Error("event prior level_gain_db: gains must be within -40..40 dB");
+    p.level_gain_db = per_class("level_gain_db", -40, 40, "dB");
     p.peak_limit = json_value<float>(j.value("peak_limit", json(1.0)), "event prior peak_limit");
     if (!(p.peak_limit > 0 && p.peak_limit <= 1))
       throw Error("event prior peak_limit: must be within (0, 1]");
   }
-  if (j.contains("decay_db_per_s")) {
-    p.decay_db_per_s = json_value<std::vector<float>>(j.at("decay_db_per_s"), "event prior decay_db_per_s");
-    if (p.decay_db_per_s.size() != static_cast<std::size_t>(std::max(p.n_classes, 1)))
-      throw Error("event prior decay_db_per_s: one decay per class expected");
-    for (float d : p.decay_db_per_s)
-      if (!(d >= 0 && d <= 1000)) throw Error("event prior decay_db_per_s: decays must be within 0..1000 dB/s");
-  }
+  if (j.contains("decay_db_per_s")) p.decay_db_per_s = per_class("decay_db_per_s", 0, 1000, "dB/s");
 }
 
 std::string prior_bytes(const EventPrior& p) {
