@@ -38,11 +38,12 @@ TEST(TrainingPlot, DrawsEveryCurveInItsColour) {
     const test::DecodedPng d = test::decode_png(read_file(dir / "training.png"));
     ASSERT_EQ(d.width, 720);
     ASSERT_EQ(d.height, 400);
-    // Inside the plot (right of the axis, below the legend) and in the legend swatches.
+    // Inside the plot (right of the axis) and in the legend's swatches, in one row above it.
     EXPECT_GT(d.count(kTrain, 61, 40, 660, 360), 300);
     EXPECT_GT(d.count(kTest, 61, 40, 660, 360), 50);
-    EXPECT_GT(d.count(kTrain, 470, 0, 720, 40), 50);
-    EXPECT_GT(d.count(kTest, 470, 0, 720, 40), 50);
+    EXPECT_GT(d.count(kTrain, 200, 0, 720, 24), 50);
+    EXPECT_GT(d.count(kTest, 200, 0, 720, 24), 50);
+    EXPECT_EQ(d.count(kHeard, 200, 0, 720, 24) > 50, accuracy);
     EXPECT_EQ(d.count(kHeard, 0, 0, 720, 400) > 0, accuracy);
     // Axis numbers at the left, in dark grey text; none in the empty lower-left plot area.
     int dark_left = 0, dark_inside = 0;

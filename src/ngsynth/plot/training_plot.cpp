@@ -90,11 +90,17 @@ bool plot_training_log(const std::filesystem::path& log_path,
   img.text(left + 6, 8, "log scale", axis);
   img.text(left, h - bottom + 8, "0", axis);
   img.text(w - right, h - bottom + 8, number(x_max) + " steps", axis, {}, Align::right);
-  double legend_y = 8;
+  // The legend: one row above the plot, ending at its right edge, so that no curve (the
+  // accuracy runs along the top at 100 %) passes under it.
+  std::vector<const Series*> shown = {&train, &test};
+  if (!heard.x.empty()) shown.push_back(&heard);
+  const auto entry_width = [&](const Series& s) { return 20 + text_width(s.label) + 16; };
+  double legend_x = w - right;
+  for (const Series* s : shown) legend_x -= entry_width(*s);
   const auto legend = [&](const Series& s) {
-    img.fill_rect(w - 250, legend_y, 14, 8, s.colour);
-    img.text(w - 230, legend_y + (8 - cap) / 2, s.label, axis);
-    legend_y += 14;
+    img.fill_rect(legend_x + 16, 8, 14, 8, s.colour);
+    img.text(legend_x + 36, 8 + (8 - cap) / 2, s.label, axis);
+    legend_x += entry_width(s);
   };
   for (const Series* s : {&train, &test}) {
     img.polyline(curve(*s, py), s->colour, 2);
