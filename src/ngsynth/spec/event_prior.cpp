@@ -14,23 +14,15 @@ namespace ngsynth {
 using nlohmann::json;
 
 const std::vector<std::string>& prior_names() {
-  static const std::vector<std::string> names = {"standard", "gaussian", "mixture"};
+  static const std::vector<std::string> names(EnumNames<PriorKind>::names.begin(),
+                                              EnumNames<PriorKind>::names.end());
   return names;
 }
 
-const char* prior_name(PriorKind k) {
-  switch (k) {
-    case PriorKind::gaussian: return "gaussian";
-    case PriorKind::mixture: return "mixture";
-    default: return "standard";
-  }
-}
-
 PriorKind parse_prior(const std::string& name) {
-  if (name == "standard") return PriorKind::standard;
-  if (name == "gaussian") return PriorKind::gaussian;
-  if (name == "mixture") return PriorKind::mixture;
-  throw Error("unknown event prior '" + name + "' (valid: standard, gaussian, mixture)");
+  const auto k = enum_from_name<PriorKind>(name);
+  if (!k) throw Error("unknown event prior '" + name + "' (valid: " + enum_choices<PriorKind>() + ")");
+  return *k;
 }
 
 void EventPrior::select(PriorKind k) {

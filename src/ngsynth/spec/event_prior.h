@@ -21,12 +21,16 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "ngsynth/util/enum_names.h"
+
 namespace ngsynth {
 
 enum class PriorKind { standard, gaussian, mixture };
-const char* prior_name(PriorKind k);
+NGSYNTH_ENUM_NAMES(PriorKind, "standard", "gaussian", "mixture");
+inline const char* prior_name(PriorKind k) { return enum_name(k); }
 // "standard", "gaussian" or "mixture"; Error listing them otherwise.
 PriorKind parse_prior(const std::string& name);
+// The names, for the command line's choices.
 const std::vector<std::string>& prior_names();
 
 struct EventPrior {
