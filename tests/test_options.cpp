@@ -59,12 +59,22 @@ TEST(Options, GrainJsonRoundTripKeepsEveryField) {
   g.stft_scales = {512, 64};
   g.log_eps = 3e-6;
   g.conditional = false;
+  g.tonal = true;
   const json j = g;
   const GrainOptions back = j.get<GrainOptions>();
   EXPECT_EQ(json(back), j);
   EXPECT_EQ(back.z_dim, 77);
   EXPECT_EQ(back.stft_scales, (std::vector<int>{512, 64}));
   EXPECT_FALSE(back.conditional);
+  EXPECT_TRUE(back.tonal);
+  EXPECT_EQ(back.decoder_outputs(), 2 * back.n_bins());
+}
+
+TEST(Options, FilesWithoutTheTonalKeyAreThePlainNoiseDecoder) {
+  // Model files written before the tonal bank existed have no "tonal" key.
+  const GrainOptions g = json{{"z_dim", 32}}.get<GrainOptions>();
+  EXPECT_FALSE(g.tonal);
+  EXPECT_EQ(g.decoder_outputs(), g.n_bins());
 }
 
 TEST(Options, TrainJsonRoundTripKeepsEveryField) {

@@ -80,7 +80,9 @@ torch::Tensor GrainVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
   torch::Tensor cond = one_hot(labels, n);
   torch::Tensor h = decoder_->magnitudes(z.reshape({b * n, -1}),
                                          cond.defined() ? cond.to(z.device()) : cond);
-  torch::Tensor grains = decoder_->filter(h, noise).view({b, n, options_.grain});
+  // Grain j of every event is grain number j of its series (the tonal bank's phases).
+  const torch::Tensor index = torch::arange(n, torch::kLong).repeat({b});
+  torch::Tensor grains = decoder_->filter(h, noise, index).view({b, n, options_.grain});
   torch::Tensor audio = framing_.overlap_add(grains);
   if (post_filter_) {
     if (!torch::GradMode::is_enabled() && audio.device().is_cpu())
@@ -92,18 +94,19 @@ torch::Tensor GrainVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
 }
 
 torch::Tensor GrainVaeImpl::decode_grains(const torch::Tensor& z, const torch::Tensor& classes,
-                                          at::Generator& generator) {
+                                          int64_t first_index, at::Generator& generator) {
   TORCH_CHECK(z.dim() == 2, "decode_grains: expected (N, z)");
-  return decode_grains(z, classes, torch::rand({z.size(0), options_.grain}, generator) * 2.0 - 1.0);
+  return decode_grains(z, classes, first_index,
+                       torch::rand({z.size(0), options_.grain}, generator) * 2.0 - 1.0);
 }
 
 torch::Tensor GrainVaeImpl::decode_grains(const torch::Tensor& z, const torch::Tensor& classes,
-                                          const torch::Tensor& noise) {
+                                          int64_t first_index, const torch::Tensor& noise) {
   TORCH_CHECK(z.dim() == 2 && z.size(1) == options_.z_dim, "decode_grains: expected (N, ",
               options_.z_dim, ")");
   torch::Tensor cond = one_hot(classes, 1);
   return decoder_->filter(decoder_->magnitudes(z, cond.defined() ? cond.to(z.device()) : cond),
-                          noise);
+                          noise, torch::arange(first_index, first_index + z.size(0), torch::kLong));
 }
 
 const rt::GrainDecoder& GrainVaeImpl::runtime_decoder() {

@@ -44,11 +44,12 @@ class GrainVaeImpl : public torch::nn::Module {
   torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& labels,
                        const torch::Tensor& noise);
   // The grains alone, before overlap-add: z (N, z_dim), classes (N) or (N, n_classes) ->
-  // raw filtered-noise grains (N, grain), unwindowed. For streaming synthesis.
+  // raw grains (N, grain), unwindowed, row i being grain number first_index + i of its
+  // series (the tonal bank's phases). For streaming synthesis.
   torch::Tensor decode_grains(const torch::Tensor& z, const torch::Tensor& classes,
-                              at::Generator& generator);
+                              int64_t first_index, at::Generator& generator);
   torch::Tensor decode_grains(const torch::Tensor& z, const torch::Tensor& classes,
-                              const torch::Tensor& noise);
+                              int64_t first_index, const torch::Tensor& noise);
   // The synthesis runtime's grain decoder with this model's current weights (rebuilt when
   // they change; not thread-safe). What every synthesis front-end renders with.
   const rt::GrainDecoder& runtime_decoder();

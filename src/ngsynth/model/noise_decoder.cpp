@@ -6,7 +6,8 @@ namespace ngsynth {
 namespace nn = torch::nn;
 
 NoiseDecoderImpl::NoiseDecoderImpl(const GrainOptions& o)
-    : grain_(o.grain), n_classes_(o.conditional ? o.n_classes : 0) {
+    : grain_(o.grain), bins_(o.n_bins()), n_classes_(o.conditional ? o.n_classes : 0),
+      tonal_(o.tonal) {
   mlp_ = nn::Sequential();
   int64_t in = o.z_dim + n_classes_;
   for (int i = 0; i < o.decoder_layers; ++i) {
@@ -15,8 +16,25 @@ NoiseDecoderImpl::NoiseDecoderImpl(const GrainOptions& o)
     mlp_->push_back(nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)));
     in = o.decoder_hidden;
   }
-  mlp_->push_back(nn::Linear(in, o.n_bins()));
+  nn::Linear out(in, o.decoder_outputs());
+  mlp_->push_back(out);
   mlp_ = register_module("mlp", mlp_);
+  if (tonal_) {
+    // The tonal bank starts about 50 dB below the noise (bias -3: 2 sigmoid(-3)^ln 10 ~
+    // 2e-3), so training begins from the plain noise decoder and lets tones in where they pay.
+    torch::NoGradGuard no_grad;
+    out->bias.narrow(0, bins_, bins_).fill_(-3.0);
+    // The bank's unit rotations as one complex table, and its gain.
+    const rt::TonalBank bank(o);
+    tonal_gain_ = bank.gain();
+    std::vector<float> interleaved;
+    for (const auto& r : bank.rotations()) {
+      interleaved.push_back(r.real());
+      interleaved.push_back(r.imag());
+    }
+    rotations_ = torch::view_as_complex(
+        torch::from_blob(interleaved.data(), {bank.period(), bins_, 2}).clone());
+  }
 }
 
 torch::Tensor NoiseDecoderImpl::magnitudes(const torch::Tensor& z, const torch::Tensor& cond) {
@@ -29,15 +47,17 @@ torch::Tensor NoiseDecoderImpl::magnitudes(const torch::Tensor& z, const torch::
   return h;
 }
 
-torch::Tensor NoiseDecoderImpl::filter_noise(const torch::Tensor& h,
-                                             at::Generator& generator) const {
-  // Noise is always drawn on the CPU so a seed gives the same grains on every device.
-  return filter(h, torch::rand({h.size(0), grain_}, generator) * 2.0 - 1.0);
-}
-
-torch::Tensor NoiseDecoderImpl::filter(const torch::Tensor& h, const torch::Tensor& noise) const {
-  torch::Tensor spectrum = torch::fft::rfft(noise.to(h.device()));
-  return torch::fft::irfft(spectrum * smooth_magnitudes(h), grain_);
+torch::Tensor NoiseDecoderImpl::filter(const torch::Tensor& h, const torch::Tensor& noise,
+                                       const torch::Tensor& index) const {
+  torch::Tensor spectrum = torch::fft::rfft(noise.to(h.device())) *
+                           smooth_magnitudes(tonal_ ? h.narrow(-1, 0, bins_) : h);
+  if (tonal_) {
+    // A small table: moved to the device as it is, then its rows picked there.
+    const torch::Tensor rows = index.to(h.device(), torch::kLong).remainder(rotations_.size(0));
+    const torch::Tensor rotation = rotations_.to(h.device()).index_select(0, rows);
+    spectrum = spectrum + (h.narrow(-1, bins_, bins_) * tonal_gain_) * rotation;
+  }
+  return torch::fft::irfft(spectrum, grain_);
 }
 
 torch::Tensor smooth_magnitudes(const torch::Tensor& h) {

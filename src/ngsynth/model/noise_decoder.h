@@ -6,10 +6,14 @@
 // [1/4, 1/2, 1/4] smoothing of H (the accompanying circular shift only moves where the
 // response sits in a noise grain, which changes nothing statistically), so we smooth H.
 // Noise comes from a caller-owned generator: same latents + same seed = same samples.
+// With GrainOptions::tonal the MLP also gives grain/2+1 tonal magnitudes (same activation,
+// not smoothed) for the tonal bank (runtime/tonal_bank.h): phase-continuous sinusoids at
+// the bin frequencies, added to each grain's spectrum at the phases of its grain index.
 #pragma once
 
 #include <torch/torch.h>
 
+#include "ngsynth/runtime/tonal_bank.h"
 #include "ngsynth/spec/options.h"
 
 namespace ngsynth {
@@ -22,17 +26,22 @@ class NoiseDecoderImpl : public torch::nn::Module {
  public:
   explicit NoiseDecoderImpl(const GrainOptions& o);
 
-  // z: (N, z_dim), condition: (N, n_classes) one-hot or undefined -> magnitudes (N, bins).
+  // z: (N, z_dim), condition: (N, n_classes) one-hot or undefined -> magnitudes
+  // (N, decoder_outputs()): the noise filter's, then the tonal bank's when tonal.
   torch::Tensor magnitudes(const torch::Tensor& z, const torch::Tensor& condition);
-  // Filters noise with the (smoothed) magnitudes -> raw grains (N, grain), unwindowed.
-  torch::Tensor filter_noise(const torch::Tensor& magnitudes, at::Generator& generator) const;
-  // The same with given noise (N, grain), U[-1, 1) values.
-  torch::Tensor filter(const torch::Tensor& magnitudes, const torch::Tensor& noise) const;
+  // Filters noise (N, grain), U[-1, 1) values, with the (smoothed) noise magnitudes and adds
+  // the tonal bank of grains number `index` (N, int64; ignored unless tonal) -> raw grains
+  // (N, grain), unwindowed.
+  torch::Tensor filter(const torch::Tensor& magnitudes, const torch::Tensor& noise,
+                       const torch::Tensor& index) const;
 
  private:
-  int64_t grain_;
+  int64_t grain_, bins_;
   int64_t n_classes_;
+  bool tonal_;
   torch::nn::Sequential mlp_{nullptr};
+  torch::Tensor rotations_;  // the tonal bank's (period, bins) complex unit rotations
+  float tonal_gain_ = 0;
 };
 TORCH_MODULE(NoiseDecoder);
 

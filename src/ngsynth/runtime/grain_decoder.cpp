@@ -21,13 +21,13 @@ GrainScratch::GrainScratch(const GrainDecoder& d, int64_t max_grains_)
     : max_grains(max_grains_), fft(d.options().grain) {
   const GrainOptions& o = d.options();
   input.resize(static_cast<std::size_t>(max_grains * (o.z_dim + d.n_classes())));
-  mlp.resize(static_cast<std::size_t>(2 * max_grains * std::max(o.decoder_hidden, o.grain / 2 + 1)));
+  mlp.resize(static_cast<std::size_t>(2 * max_grains * std::max(o.decoder_hidden, o.decoder_outputs())));
   noise.resize(static_cast<std::size_t>(o.grain));
   spectrum.resize(static_cast<std::size_t>(o.grain / 2 + 1));
 }
 
 GrainDecoder::GrainDecoder(const GrainOptions& options, const TensorSet& w)
-    : o_(options), n_classes_(options.conditional ? options.n_classes : 0) {
+    : o_(options), n_classes_(options.conditional ? options.n_classes : 0), tonal_(options) {
   o_.validate();
   int64_t in = o_.z_dim + n_classes_;
   for (int i = 0; i < o_.decoder_layers; ++i) {
@@ -43,7 +43,9 @@ GrainDecoder::GrainDecoder(const GrainOptions& options, const TensorSet& w)
   Mlp::Block last;
   last.linear = Linear::from(w, "grain.decoder.mlp." + std::to_string(3 * o_.decoder_layers), in);
   last.activation = false;
-  if (last.linear.out() != bins()) throw Error("runtime weights: the decoder's output is not grain/2+1");
+  if (last.linear.out() != outputs())
+    throw Error(o_.tonal ? "runtime weights: the decoder's output is not 2 (grain/2+1) (tonal)"
+                         : "runtime weights: the decoder's output is not grain/2+1");
   mlp_.add(std::move(last));
   hann_ = hann_window(o_.grain);
   if (o_.post_filter_taps > 0)
@@ -53,15 +55,15 @@ GrainDecoder::GrainDecoder(const GrainOptions& options, const TensorSet& w)
 void GrainDecoder::magnitudes(const float* z, int64_t n, const float* classes, float* h,
                               GrainScratch& s) const {
   if (n > s.max_grains) throw Error("grain decoder: more grains than the scratch holds");
-  const int64_t in = o_.z_dim + n_classes_, b = bins();
+  const int64_t in = o_.z_dim + n_classes_, b = bins(), stride = outputs();
   for (int64_t j = 0; j < n; ++j) {
     std::copy(z + j * o_.z_dim, z + (j + 1) * o_.z_dim, s.input.begin() + j * in);
     if (n_classes_ > 0) std::copy(classes, classes + n_classes_, s.input.begin() + j * in + o_.z_dim);
   }
   mlp_.forward(s.input.data(), n, h, s.mlp.data());
-  noise_magnitudes(h, n * b);
+  noise_magnitudes(h, n * stride);
   for (int64_t j = 0; j < n; ++j) {
-    float* row = h + j * b;
+    float* row = h + j * stride;  // the noise magnitudes; the tonal ones are not smoothed
     // [1/4, 1/2, 1/4], reflecting at both ends; in place with one sample of delay.
     float prev = row[1];
     for (int64_t k = 0; k < b; ++k) {
@@ -73,22 +75,25 @@ void GrainDecoder::magnitudes(const float* z, int64_t n, const float* classes, f
   }
 }
 
-void GrainDecoder::filter(const float* h, const float* noise, float* grain, GrainScratch& s) const {
+void GrainDecoder::filter(const float* h, const float* noise, uint64_t index, float* grain,
+                          GrainScratch& s) const {
   s.fft.forward(noise, s.spectrum.data());
   const int64_t b = bins();
   for (int64_t k = 0; k < b; ++k) s.spectrum[k] *= h[k];
+  if (o_.tonal) tonal_.add(h + b, index, s.spectrum.data());
   s.fft.inverse(s.spectrum.data(), grain);
 }
 
 std::vector<float> GrainDecoder::grains(const float* z, int64_t n, const float* classes,
                                         uint64_t seed) const {
   GrainScratch s(*this, std::max<int64_t>(n, 1));
-  std::vector<float> h(static_cast<std::size_t>(n * bins()));
+  std::vector<float> h(static_cast<std::size_t>(n * outputs()));
   magnitudes(z, n, classes, h.data(), s);
   std::vector<float> out(static_cast<std::size_t>(n * o_.grain));
   for (int64_t j = 0; j < n; ++j) {
     uniform_noise(seed, static_cast<uint64_t>(j), s.noise.data(), o_.grain);
-    filter(h.data() + j * bins(), s.noise.data(), out.data() + j * o_.grain, s);
+    filter(h.data() + j * outputs(), s.noise.data(), static_cast<uint64_t>(j),
+           out.data() + j * o_.grain, s);
   }
   return out;
 }

@@ -5,7 +5,9 @@
 // (kissfft); the grains are windowed and overlap-added with the exact window sum (flat
 // outer half-windows) and the learned FIR post-filter (audio/fir) shapes the result.
 // Noise grain j of a render seeded s is rt::uniform_noise(s, j): the same latents and seed
-// give the same samples on every machine. Weights are immutable: one decoder serves any
+// give the same samples on every machine. With GrainOptions::tonal the MLP gives grain/2+1
+// tonal magnitudes after the noise ones, and grain j adds the tonal bank's sinusoids at
+// their phases for grain j (runtime/tonal_bank.h). Weights are immutable: one decoder serves any
 // number of threads, each with its own GrainScratch.
 #pragma once
 
@@ -17,6 +19,7 @@
 #include "ngsynth/runtime/fft.h"
 #include "ngsynth/runtime/layers.h"
 #include "ngsynth/runtime/tensor_set.h"
+#include "ngsynth/runtime/tonal_bank.h"
 
 namespace ngsynth::rt {
 
@@ -40,15 +43,19 @@ class GrainDecoder {
   const GrainOptions& options() const { return o_; }
   int64_t n_classes() const { return n_classes_; }  // class weights expected (0: none)
   int64_t bins() const { return o_.grain / 2 + 1; }
+  int64_t outputs() const { return o_.decoder_outputs(); }  // a row of magnitudes
   const std::vector<float>& hann() const { return hann_; }  // periodic Hann, grain samples
   const std::vector<float>& taps() const { return taps_; }  // post-filter, empty if none
 
-  // Smoothed magnitudes of n <= scratch.max_grains latents (n x z_dim), all with the class
-  // weights `classes` (n_classes() floats; ignored without classes): h (n x bins).
+  // Magnitudes of n <= scratch.max_grains latents (n x z_dim), all with the class weights
+  // `classes` (n_classes() floats; ignored without classes): h (n x outputs()), in each row
+  // the smoothed noise magnitudes (bins), then the tonal ones (bins) when tonal.
   void magnitudes(const float* z, int64_t n, const float* classes, float* h,
                   GrainScratch& scratch) const;
-  // One raw (unwindowed) grain: irfft(rfft(noise) * h), h smoothed (bins), noise (grain).
-  void filter(const float* h, const float* noise, float* grain, GrainScratch& scratch) const;
+  // Raw (unwindowed) grain number `index` of a series: irfft(rfft(noise) * h_noise + tonal
+  // bank(h_tonal, index)), h one row of magnitudes(), noise (grain).
+  void filter(const float* h, const float* noise, uint64_t index, float* grain,
+              GrainScratch& scratch) const;
   // The raw grains of n latents with noise from `seed` (grain j draws noise j):
   // grains (n x grain). Allocates its scratch.
   std::vector<float> grains(const float* z, int64_t n, const float* classes, uint64_t seed) const;
@@ -62,6 +69,7 @@ class GrainDecoder {
   int64_t n_classes_;
   Mlp mlp_;
   std::vector<float> hann_, taps_;
+  TonalBank tonal_;
 };
 
 // Overlap-adds n raw grains (n x grain, hop apart), windowed with the Hann window (its

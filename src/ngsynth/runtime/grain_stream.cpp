@@ -19,7 +19,7 @@ GrainStream::GrainStream(const GrainDecoder& decoder, uint64_t seed)
     for (int64_t k = i; k < grain_; k += hop_) sum += w[k];
     inv_sum_[i] = 1.0f / std::max(sum, 1e-6f);
   }
-  h_.resize(static_cast<std::size_t>(decoder_.bins()));
+  h_.resize(static_cast<std::size_t>(decoder_.outputs()));
   grain_buf_.resize(static_cast<std::size_t>(grain_));
   const std::size_t taps = decoder_.taps().size();
   history_.resize(taps == 0 ? hop_ : taps - 1 + hop_);
@@ -38,8 +38,8 @@ void GrainStream::reset(uint64_t seed) {
 
 void GrainStream::next(const float* z, const float* classes, float* out) {
   decoder_.magnitudes(z, 1, classes, h_.data(), scratch_);
-  uniform_noise(seed_, grain_index_++, scratch_.noise.data(), grain_);
-  decoder_.filter(h_.data(), scratch_.noise.data(), grain_buf_.data(), scratch_);
+  uniform_noise(seed_, grain_index_, scratch_.noise.data(), grain_);
+  decoder_.filter(h_.data(), scratch_.noise.data(), grain_index_++, grain_buf_.data(), scratch_);
   const std::vector<float>& w = decoder_.hann();
   for (int64_t k = 0; k < grain_; ++k) pending_[k] += grain_buf_[k] * w[k];
   // The first hop of the sum is final: no later grain reaches it.

@@ -35,6 +35,7 @@ void visit_grain(GrainOptions& o, Visit&& v) {
   v("conditional", o.conditional);
   v("n_classes", o.n_classes);
   v("post_filter_taps", o.post_filter_taps);
+  v("tonal", o.tonal);
   v("stft_scales", o.stft_scales);
   v("log_weight", o.log_weight);
   v("log_eps", o.log_eps);

@@ -49,12 +49,19 @@ struct GrainOptions {
   int conv_stages             = 3;      // stride-4 stages, each followed by 3 residual blocks
   int encoder_hidden          = 512;
   int z_dim                   = 128;
-  // Decoder: MLP (z [+ one-hot class]) -> grain/2+1 filter magnitudes shaping noise.
+  // Decoder: MLP (z [+ one-hot class]) -> grain/2+1 filter magnitudes shaping noise
+  // (and as many tonal magnitudes with `tonal`).
   int decoder_hidden          = 512;
   int decoder_layers          = 3;
   bool conditional            = true;   // concatenate the one-hot class to z
   int n_classes               = 0;      // set from the dataset
   int post_filter_taps        = 65;     // learned FIR over the whole waveform; 0 = none
+  // A deterministic branch beside the noise (beyond the paper): the decoder also gives
+  // grain/2+1 tonal magnitudes, sinusoids at the grain's bin frequencies whose phases run
+  // on from grain to grain (runtime/tonal_bank.h), for the pitched bodies of kicks and
+  // toms and for clicks at the onset, which filtered noise blurs. false = the paper's
+  // decoder.
+  bool tonal                  = false;
   // Multi-scale spectral loss: FFT sizes (hop = size/4), linear + log magnitudes.
   std::vector<int> stft_scales = {1024, 512, 256, 128, 64};
   double log_weight           = 1.0;
@@ -62,6 +69,8 @@ struct GrainOptions {
 
   int event_length() const { return (n_grains - 1) * hop + grain; }
   int n_bins() const { return grain / 2 + 1; }
+  // Width of the decoder's output: noise magnitudes, then the tonal ones when tonal.
+  int decoder_outputs() const { return tonal ? 2 * n_bins() : n_bins(); }
   // Throws Error naming the first invalid field.
   void validate() const;
 };

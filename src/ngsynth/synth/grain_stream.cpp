@@ -41,8 +41,10 @@ void GrainStream::next(const float* z, const torch::Tensor& classes, float* out)
   const int64_t z_dim = vae_->options().z_dim;
   torch::Tensor zt = torch::from_blob(const_cast<float*>(z), {1, z_dim}).clone();
   torch::Tensor noise = torch::empty({1, grain_});
-  rt::uniform_noise(seed_, grain_index_++, noise.data_ptr<float>(), grain_);
-  torch::Tensor grain = vae_->decode_grains(zt, classes, noise).to(torch::kCPU).contiguous();
+  rt::uniform_noise(seed_, grain_index_, noise.data_ptr<float>(), grain_);
+  torch::Tensor grain = vae_->decode_grains(zt, classes, static_cast<int64_t>(grain_index_++), noise)
+                            .to(torch::kCPU)
+                            .contiguous();
   const float* g = grain.data_ptr<float>();
   for (int64_t k = 0; k < grain_; ++k) pending_[k] += g[k] * window_[k];
   // The first hop of the sum is final: no later grain reaches it.

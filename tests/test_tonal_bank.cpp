@@ -1,0 +1,108 @@
+// The grain decoder's tonal bank (GrainOptions::tonal) without LibTorch: its phase table,
+// and a decoder whose only output is one tonal bin, which must render one clean sinusoid
+// at the bin's frequency through every overlap of every grain (a whole render, and a
+// stream far into its grain count), with the level the bank's gain promises.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <complex>
+#include <numeric>
+
+#include "ngsynth/runtime/grain_decoder.h"
+#include "ngsynth/runtime/grain_stream.h"
+#include "ngsynth/runtime/tonal_bank.h"
+#include "ngsynth/util/error.h"
+
+namespace ngsynth::rt {
+namespace {
+
+GrainOptions small_options(int grain, int hop) {
+  GrainOptions g;
+  g.sample_rate = 8000, g.grain = grain, g.hop = hop, g.n_grains = 9, g.z_dim = 4;
+  g.decoder_hidden = 8, g.decoder_layers = 1, g.n_classes = 0, g.conditional = false;
+  g.post_filter_taps = 0, g.tonal = true;
+  g.stft_scales = {64};
+  return g;
+}
+
+TEST(TonalBank, PhasesRunOnFromGrainToGrain) {
+  for (auto [grain, hop] : {std::pair{256, 64}, std::pair{256, 32}, std::pair{64, 64}}) {
+    const GrainOptions g = small_options(grain, hop);
+    const TonalBank bank(g);
+    EXPECT_EQ(bank.period(), grain / std::gcd(grain, hop));
+    EXPECT_NEAR(bank.gain(), std::sqrt(grain / 3.0), 1e-5);
+    const int64_t bins = grain / 2 + 1;
+    for (int64_t p = 0; p < bank.period(); ++p) {
+      const auto* row = bank.rotations().data() + p * bins;
+      EXPECT_EQ(row[0], std::complex<float>(0, 0));  // no DC
+      EXPECT_EQ(row[bins - 1], std::complex<float>(0, 0));  // no Nyquist
+      for (int64_t k = 1; k + 1 < bins; ++k) {
+        // Bin k has advanced k * p * hop samples of its period grain / k.
+        const double angle = 2 * M_PI * double(k) * double(p * hop) / grain;
+        EXPECT_NEAR(row[k].real(), std::cos(angle), 1e-5) << p << " " << k;
+        EXPECT_NEAR(row[k].imag(), std::sin(angle), 1e-5) << p << " " << k;
+      }
+    }
+  }
+}
+
+// A decoder of one layer whose output ignores z: noise magnitudes all zero (below the
+// silence threshold) and tonal magnitude `level` at bin k0 alone.
+TensorSet one_tone(const GrainOptions& g, int64_t k0, float level) {
+  const int64_t bins = g.grain / 2 + 1, hidden = g.decoder_hidden;
+  TensorSet w;
+  w.add("grain.decoder.mlp.0.weight", {hidden, g.z_dim}, std::vector<float>(hidden * g.z_dim, 0.1f));
+  w.add("grain.decoder.mlp.0.bias", {hidden}, std::vector<float>(hidden, 0.0f));
+  w.add("grain.decoder.mlp.1.weight", {hidden}, std::vector<float>(hidden, 1.0f));
+  w.add("grain.decoder.mlp.1.bias", {hidden}, std::vector<float>(hidden, 0.0f));
+  std::vector<float> bias(2 * bins, -40.0f);
+  // 2 sigmoid(x)^ln 10 = level.
+  const double s = std::pow(level / 2.0, 1.0 / std::log(10.0));
+  bias[bins + k0] = static_cast<float>(std::log(s / (1 - s)));
+  w.add("grain.decoder.mlp.3.weight", {2 * bins, hidden}, std::vector<float>(2 * bins * hidden, 0.0f));
+  w.add("grain.decoder.mlp.3.bias", {2 * bins}, bias);
+  return w;
+}
+
+TEST(TonalBank, OneBinRendersOneCleanSinusoidAcrossGrains) {
+  const GrainOptions g = small_options(256, 64);
+  const int64_t k0 = 7;
+  const float level = 0.5f;
+  const GrainDecoder decoder(g, one_tone(g, k0, level));
+  ASSERT_EQ(decoder.outputs(), 2 * decoder.bins());
+  // irfft of one bin of value gain * level: a cosine of amplitude 2 gain level / grain.
+  const double amplitude = 2.0 * std::sqrt(g.grain / 3.0) * level / g.grain;
+  const int64_t n = 12, length = (n - 1) * g.hop + g.grain;
+  const std::vector<float> z(n * g.z_dim, 0.3f);
+  const std::vector<float> y = decoder.render(z.data(), n, nullptr, 5, length);
+  for (int64_t t = 0; t < length; ++t)
+    ASSERT_NEAR(y[t], amplitude * std::cos(2 * M_PI * k0 * t / g.grain), 1e-5 * amplitude) << t;
+  // The noise seed plays no part in a tonal-only grain.
+  EXPECT_EQ(y, decoder.render(z.data(), n, nullptr, 6, length));
+
+  // A stream: once three grains overlap every sample, the same cosine, also 10 000 grains on.
+  GrainStream stream(decoder, 3);
+  std::vector<float> out(g.hop);
+  for (int64_t j = 0; j < 10010; ++j) {
+    stream.next(z.data(), nullptr, out.data());
+    if (j < 3 || (j > 10 && j < 10000)) continue;
+    for (int64_t i = 0; i < g.hop; ++i)
+      ASSERT_NEAR(out[i], amplitude * std::cos(2 * M_PI * k0 * double(j * g.hop + i) / g.grain),
+                  1e-4 * amplitude) << j << " " << i;
+  }
+}
+
+TEST(TonalBank, ADecoderOfTheWrongWidthIsNamed) {
+  GrainOptions g = small_options(256, 64);
+  const TensorSet w = one_tone(g, 3, 0.5f);
+  g.tonal = false;  // the file's weights hold twice the outputs a plain decoder has
+  try {
+    GrainDecoder d(g, w);
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("grain/2+1"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace ngsynth::rt
