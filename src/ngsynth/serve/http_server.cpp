@@ -1,6 +1,7 @@
 #include "ngsynth/serve/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cmath>
@@ -157,6 +158,7 @@ struct HttpServer::Impl {
   httplib::Server server;
   std::thread thread;
   int bound_port = 0;
+  int listen_socket = -1;  // the listening socket, as cpp-httplib made it
   std::mutex stop_mu;
   bool stopped = false;
   std::atomic<int64_t> n_requests{0}, n_errors{0};
@@ -651,6 +653,10 @@ HttpServer::HttpServer(live::Performer& performer, HttpOptions options)
   m.server.set_keep_alive_max_count(100);
   m.server.set_keep_alive_timeout(2);
   m.routes();
+  m.server.set_socket_options([&m](socket_t s) {
+    httplib::default_socket_options(s);
+    m.listen_socket = s;
+  });
   if (o.port == 0) {
     m.bound_port = m.server.bind_to_any_port(o.address);
   } else if (m.server.bind_to_port(o.address, o.port)) {
@@ -659,6 +665,12 @@ HttpServer::HttpServer(live::Performer& performer, HttpOptions options)
   if (m.bound_port <= 0)
     throw Error("http: cannot bind " + o.address + ":" + std::to_string(o.port) +
                 " (in use, or not an address of this machine)");
+  // Debian's cpp-httplib listens with a backlog of 5, compiled in. When the workers are
+  // busy, a burst of connections overflows it and the kernel drops their handshakes: each
+  // such client waits for its SYN to be sent again, 1 s, then 3 s, with every server
+  // thread idle by then (the fuzzer's "requests without a reply", counted as
+  // TcpExtListenOverflows). listen() again on the socket raises the backlog.
+  if (m.listen_socket >= 0) ::listen(m.listen_socket, SOMAXCONN);
   m.thread = std::thread([&m] { m.server.listen_after_bind(); });
   // stop() only stops a server that is listening: wait until it is.
   for (int i = 0; i < 2500 && !m.server.is_running(); ++i)
