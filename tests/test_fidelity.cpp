@@ -177,7 +177,8 @@ TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
   const nlohmann::json j = r.to_json();
   for (const char* key : {"real_events", "sampled_events", "real_accuracy", "sampled_accuracy",
                           "resynth_accuracy", "frechet", "frechet_real_halves", "real_levels",
-                          "sampled_levels", "sampled_heard_as"})
+                          "sampled_levels", "sampled_heard_as", "resynth_levels",
+                          "resynth_heard_as"})
     EXPECT_TRUE(j["overall"].contains(key)) << key;
   for (const char* key : {"rms_db", "peak_db", "decay_ms", "silent_tail"})
     EXPECT_TRUE(j["overall"]["sampled_levels"].contains(key)) << key;
@@ -189,6 +190,10 @@ TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
   int heard = 0;
   for (const auto& [name, n] : j["overall"]["sampled_heard_as"].items()) heard += n.get<int>();
   EXPECT_EQ(heard, 12);
+  int resynth_heard = 0;  // every real event's resynthesis is heard as some class
+  for (const auto& [name, n] : j["overall"]["resynth_heard_as"].items()) resynth_heard += n.get<int>();
+  EXPECT_EQ(resynth_heard, j["overall"]["real_events"].get<int>());
+  EXPECT_TRUE(j["overall"]["resynth_levels"]["rms_db"].is_number());
   // 3 test events: too few for per-class or halves distances, the overall one exists.
   EXPECT_TRUE(j["classes"]["class0"]["frechet"].is_null());
   EXPECT_TRUE(j["overall"]["frechet"].is_number());

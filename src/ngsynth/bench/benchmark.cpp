@@ -85,14 +85,19 @@ double peak_rss_mb() {
 
 BenchResult run_benchmark(const BenchOptions& bo) {
   Preset preset = make_preset(bo.preset);
+  nlohmann::json grain_json = preset.grain;
+  apply_overrides(grain_json, bo.set);
+  preset.grain = grain_json.get<GrainOptions>();
   GrainOptions& g = preset.grain;
   g.n_classes = bo.n_classes;
+  g.validate();
   set_threads(bo.threads);
   g_cpu_time = bo.cpu_time && bo.threads == 1;
   torch::manual_seed(1);
   GrainVae vae(g);
   BenchResult r;
   r.preset = bo.preset;
+  for (const std::string& kv : bo.set) r.preset += " " + kv;  // what was measured, in full
   r.threads = bo.threads;
   r.cpu_time = g_cpu_time;
   r.batch_size = preset.train.batch_size;

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +34,7 @@ namespace ngsynth {
 
 struct BenchOptions {
   std::string preset = "fast";
+  std::vector<std::string> set;  // grain option overrides, key=value (as `train --set`)
   int threads = 1;
   int train_steps = 5;     // timed training steps (0 = skip training)
   int repeats = 20;        // timed encode/decode repeats

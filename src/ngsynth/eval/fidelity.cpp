@@ -164,9 +164,14 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     row.name = classes[k];
     row.real_events = int(t.size());
     row.heard_as.assign(classifier.classes.size(), 0);
+    row.resynth_heard_as.assign(classifier.classes.size(), 0);
+    for (int p : p_resynth) ++row.resynth_heard_as[p];
     row.real_accuracy = accuracy(p_real, t);
     row.resynth_accuracy = accuracy(p_resynth, t);
-    if (!t.empty()) row.real = measure_levels(select(real.audio, mask), data.sample_rate);
+    if (!t.empty()) {
+      row.real = measure_levels(select(real.audio, mask), data.sample_rate);
+      row.resynth = measure_levels(select(resynth, mask), data.sample_rate);
+    }
     if (can_sample) {
       const auto& s = sample_r[k];
       row.sampled_events = int(s.predicted.size());
@@ -194,7 +199,10 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   all.real_accuracy = accuracy(real_r.predicted, truth);
   all.resynth_accuracy = accuracy(resynth_r.predicted, truth);
   all.real = measure_levels(real.audio, data.sample_rate);
+  all.resynth = measure_levels(resynth, data.sample_rate);
   all.heard_as.assign(classifier.classes.size(), 0);
+  all.resynth_heard_as.assign(classifier.classes.size(), 0);
+  for (int p : resynth_r.predicted) ++all.resynth_heard_as[p];
   if (can_sample) {
     int right = 0, total = 0;
     for (const auto& r : rep.classes) {
@@ -223,10 +231,13 @@ json levels_json(const Levels& l) {
 }  // namespace
 
 json FidelityReport::to_json() const {
-  auto row = [&](const FidelityRow& r) {
+  auto counts = [&](const std::vector<int>& n) {
     json heard = json::object();
-    for (std::size_t c = 0; c < r.heard_as.size(); ++c)
-      if (r.heard_as[c] > 0) heard[classifier_classes[c]] = r.heard_as[c];
+    for (std::size_t c = 0; c < n.size(); ++c)
+      if (n[c] > 0) heard[classifier_classes[c]] = n[c];
+    return heard;
+  };
+  auto row = [&](const FidelityRow& r) {
     return json{{"real_events", r.real_events},
                 {"sampled_events", r.sampled_events},
                 {"real_accuracy", number(r.real_accuracy)},
@@ -236,7 +247,9 @@ json FidelityReport::to_json() const {
                 {"frechet_real_halves", number(r.frechet_halves)},
                 {"real_levels", levels_json(r.real)},
                 {"sampled_levels", levels_json(r.sampled)},
-                {"sampled_heard_as", heard}};
+                {"resynth_levels", levels_json(r.resynth)},
+                {"sampled_heard_as", counts(r.heard_as)},
+                {"resynth_heard_as", counts(r.resynth_heard_as)}};
   };
   json j = {{"overall", row(overall)},
             {"classes", json::object()},

@@ -40,8 +40,9 @@ struct FidelityRow {
   int real_events = 0, sampled_events = 0;
   double real_accuracy = NAN, sampled_accuracy = NAN, resynth_accuracy = NAN;
   double frechet = NAN, frechet_halves = NAN;  // NaN where too few real events (< 8)
-  Levels real, sampled;
-  std::vector<int> heard_as;  // sampled events assigned to each classifier class
+  Levels real, sampled, resynth;
+  std::vector<int> heard_as;          // sampled events assigned to each classifier class
+  std::vector<int> resynth_heard_as;  // the same for the resyntheses of the real events
 };
 
 struct FidelityReport {
