@@ -8,6 +8,11 @@
 #include <cerrno>
 #include <cstddef>
 
+#if defined(__SANITIZE_ADDRESS__)
+// Under AddressSanitizer the sanitizer owns the heap: replacing malloc would hand memory
+// between two allocators. Its allocation hooks count the same calls (operator new too).
+#include <sanitizer/allocator_interface.h>
+#else
 extern "C" {
 void* __libc_malloc(size_t);
 void __libc_free(void*);
@@ -15,7 +20,7 @@ void* __libc_calloc(size_t, size_t);
 void* __libc_realloc(void*, size_t);
 void* __libc_memalign(size_t, size_t);
 }
-
+#endif
 namespace {
 thread_local bool t_counting = false;
 std::atomic<long> g_heap{0}, g_locks{0}, g_trylocks{0};
@@ -27,6 +32,16 @@ LockFn real_lock = nullptr, real_trylock = nullptr;
 LockFn resolve(const char* name) { return reinterpret_cast<LockFn>(dlsym(RTLD_NEXT, name)); }
 }  // namespace
 
+#if defined(__SANITIZE_ADDRESS__)
+namespace {
+void on_malloc(const volatile void*, size_t) { count_heap(); }
+void on_free(const volatile void* p) {
+  if (p) count_heap();
+}
+[[gnu::constructor]] void install_hooks() { __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free); }
+}  // namespace
+extern "C" {
+#else
 extern "C" {
 void* malloc(size_t n) {
   count_heap();
@@ -59,6 +74,7 @@ int posix_memalign(void** out, size_t a, size_t n) {
   *out = p;
   return 0;
 }
+#endif
 int pthread_mutex_lock(pthread_mutex_t* m) {
   if (t_counting) g_locks.fetch_add(1, std::memory_order_relaxed);
   if (!real_lock) real_lock = resolve("pthread_mutex_lock");

@@ -178,9 +178,9 @@ TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
   for (const char* key : {"real_events", "sampled_events", "real_accuracy", "sampled_accuracy",
                           "resynth_accuracy", "frechet", "frechet_real_halves", "real_levels",
                           "sampled_levels", "sampled_heard_as", "resynth_levels",
-                          "resynth_heard_as"})
+                          "resynth_heard_as", "resynth_pitch_error_semitones"})
     EXPECT_TRUE(j["overall"].contains(key)) << key;
-  for (const char* key : {"rms_db", "peak_db", "decay_ms", "silent_tail"})
+  for (const char* key : {"rms_db", "peak_db", "decay_ms", "silent_tail", "pitch_hz"})
     EXPECT_TRUE(j["overall"]["sampled_levels"].contains(key)) << key;
   EXPECT_EQ(j["overall"]["sampled_events"].get<int>(), 12);
   EXPECT_EQ(j["classes"]["class0"]["real_events"].get<int>(), 1);

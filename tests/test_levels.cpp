@@ -56,6 +56,29 @@ TEST(Levels, SilenceHasNoDecayAndASilentTail) {
   EXPECT_FALSE(measure_level(x.data(), int64_t(x.size()), kRate).silent_tail);
 }
 
+TEST(Levels, BodyPitchIsTheStrongestLowPartialWithinAFractionOfAHertz) {
+  // A decaying kick-like body at f with a weaker octave and a noisy click before it.
+  for (double f : {43.0, 61.7, 98.0, 187.3}) {
+    std::vector<float> x(kRate / 2, 0.0f);
+    uint32_t seed = 7;
+    for (int k = 0; k < 160; ++k) {
+      seed = seed * 1664525u + 1013904223u;
+      x[k] = 0.3f * (float(seed >> 8) / float(1 << 24) - 0.5f);
+    }
+    for (std::size_t k = 160; k < x.size(); ++k) {
+      const double t = double(k) / kRate;
+      const double env = std::exp(-t / 0.15);
+      x[k] += float(env * (0.8 * std::sin(2 * M_PI * f * t) + 0.3 * std::sin(4 * M_PI * f * t)));
+    }
+    EXPECT_NEAR(body_pitch_hz(x.data(), int64_t(x.size()), kRate), f, 0.5) << f;
+  }
+  std::vector<float> silence(kRate, 0.0f);
+  EXPECT_TRUE(std::isnan(body_pitch_hz(silence.data(), kRate, kRate)));
+  EXPECT_NEAR(semitones_apart(110, 220), 12, 1e-12);
+  EXPECT_NEAR(semitones_apart(220, 110), 12, 1e-12);
+  EXPECT_NEAR(semitones_apart(100, 100 * std::pow(2.0, 1.0 / 12)), 1, 1e-12);
+}
+
 TEST(Levels, MedianOfTheFiniteValues) {
   EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2);
   EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);

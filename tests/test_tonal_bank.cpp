@@ -1,12 +1,14 @@
 // The grain decoder's tonal bank (GrainOptions::tonal) without LibTorch: its phase table,
 // and a decoder whose only output is one tonal bin, which must render one clean sinusoid
-// at the bin's frequency through every overlap of every grain (a whole render, and a
-// stream far into its grain count), with the level the bank's gain promises.
+// at the bin's frequency (on the grain's own grid, and on one 4 times finer) through every
+// overlap of every grain (a whole render, and a stream far into its grain count), with the
+// level the bank's gain promises.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <complex>
 #include <numeric>
+#include <tuple>
 
 #include "ngsynth/runtime/grain_decoder.h"
 #include "ngsynth/runtime/grain_stream.h"
@@ -16,29 +18,33 @@
 namespace ngsynth::rt {
 namespace {
 
-GrainOptions small_options(int grain, int hop) {
+GrainOptions small_options(int grain, int hop, int oversample) {
   GrainOptions g;
   g.sample_rate = 8000, g.grain = grain, g.hop = hop, g.n_grains = 9, g.z_dim = 4;
   g.decoder_hidden = 8, g.decoder_layers = 1, g.n_classes = 0, g.conditional = false;
-  g.post_filter_taps = 0, g.tonal = true;
+  g.post_filter_taps = 0, g.tonal = true, g.tonal_oversample = oversample;
   g.stft_scales = {64};
   return g;
 }
 
 TEST(TonalBank, PhasesRunOnFromGrainToGrain) {
-  for (auto [grain, hop] : {std::pair{256, 64}, std::pair{256, 32}, std::pair{64, 64}}) {
-    const GrainOptions g = small_options(grain, hop);
+  for (auto [grain, hop, r] : {std::tuple{256, 64, 1}, std::tuple{256, 32, 1}, std::tuple{64, 64, 1},
+                               std::tuple{256, 64, 4}, std::tuple{128, 128, 2}}) {
+    const GrainOptions g = small_options(grain, hop, r);
     const TonalBank bank(g);
-    EXPECT_EQ(bank.period(), grain / std::gcd(grain, hop));
-    EXPECT_NEAR(bank.gain(), std::sqrt(grain / 3.0), 1e-5);
+    const int64_t size = int64_t(grain) * r;
+    EXPECT_EQ(bank.fft_size(), size);
+    EXPECT_EQ(bank.period(), size / std::gcd(size, int64_t(hop)));
+    EXPECT_NEAR(bank.gain(), r * std::sqrt(grain / 3.0), 1e-4);
     const int64_t bins = grain / 2 + 1;
+    ASSERT_EQ(bank.bins(), bins);
     for (int64_t p = 0; p < bank.period(); ++p) {
       const auto* row = bank.rotations().data() + p * bins;
       EXPECT_EQ(row[0], std::complex<float>(0, 0));  // no DC
-      EXPECT_EQ(row[bins - 1], std::complex<float>(0, 0));  // no Nyquist
-      for (int64_t k = 1; k + 1 < bins; ++k) {
-        // Bin k has advanced k * p * hop samples of its period grain / k.
-        const double angle = 2 * M_PI * double(k) * double(p * hop) / grain;
+      if (r == 1) EXPECT_EQ(row[bins - 1], std::complex<float>(0, 0));  // no Nyquist
+      for (int64_t k = 1; k < (r == 1 ? bins - 1 : bins); ++k) {
+        // Bin k has advanced p * hop samples of its period grain r / k.
+        const double angle = 2 * M_PI * double(k) * double(p * hop) / double(size);
         EXPECT_NEAR(row[k].real(), std::cos(angle), 1e-5) << p << " " << k;
         EXPECT_NEAR(row[k].imag(), std::sin(angle), 1e-5) << p << " " << k;
       }
@@ -65,35 +71,39 @@ TensorSet one_tone(const GrainOptions& g, int64_t k0, float level) {
 }
 
 TEST(TonalBank, OneBinRendersOneCleanSinusoidAcrossGrains) {
-  const GrainOptions g = small_options(256, 64);
-  const int64_t k0 = 7;
-  const float level = 0.5f;
-  const GrainDecoder decoder(g, one_tone(g, k0, level));
-  ASSERT_EQ(decoder.outputs(), 2 * decoder.bins());
-  // irfft of one bin of value gain * level: a cosine of amplitude 2 gain level / grain.
-  const double amplitude = 2.0 * std::sqrt(g.grain / 3.0) * level / g.grain;
-  const int64_t n = 12, length = (n - 1) * g.hop + g.grain;
-  const std::vector<float> z(n * g.z_dim, 0.3f);
-  const std::vector<float> y = decoder.render(z.data(), n, nullptr, 5, length);
-  for (int64_t t = 0; t < length; ++t)
-    ASSERT_NEAR(y[t], amplitude * std::cos(2 * M_PI * k0 * t / g.grain), 1e-5 * amplitude) << t;
-  // The noise seed plays no part in a tonal-only grain.
-  EXPECT_EQ(y, decoder.render(z.data(), n, nullptr, 6, length));
+  for (int r : {1, 4}) {
+    const GrainOptions g = small_options(256, 64, r);
+    const int64_t k0 = 7;  // with r = 4: 7/4 cycles a grain, no whole number of them
+    const float level = 0.5f;
+    const GrainDecoder decoder(g, one_tone(g, k0, level));
+    ASSERT_EQ(decoder.outputs(), 2 * decoder.bins());
+    // One bin of value gain * level in an inverse FFT of size grain r: a cosine of
+    // amplitude 2 gain level / (grain r) = 2 sqrt(grain / 3) level / grain.
+    const double amplitude = 2.0 * std::sqrt(g.grain / 3.0) * level / g.grain;
+    const double cycles = double(k0) / (double(g.grain) * r);  // per sample
+    const int64_t n = 12, length = (n - 1) * g.hop + g.grain;
+    const std::vector<float> z(n * g.z_dim, 0.3f);
+    const std::vector<float> y = decoder.render(z.data(), n, nullptr, 5, length);
+    for (int64_t t = 0; t < length; ++t)
+      ASSERT_NEAR(y[t], amplitude * std::cos(2 * M_PI * cycles * t), 1e-5 * amplitude) << r << " " << t;
+    // The noise seed plays no part in a tonal-only grain.
+    EXPECT_EQ(y, decoder.render(z.data(), n, nullptr, 6, length));
 
-  // A stream: once three grains overlap every sample, the same cosine, also 10 000 grains on.
-  GrainStream stream(decoder, 3);
-  std::vector<float> out(g.hop);
-  for (int64_t j = 0; j < 10010; ++j) {
-    stream.next(z.data(), nullptr, out.data());
-    if (j < 3 || (j > 10 && j < 10000)) continue;
-    for (int64_t i = 0; i < g.hop; ++i)
-      ASSERT_NEAR(out[i], amplitude * std::cos(2 * M_PI * k0 * double(j * g.hop + i) / g.grain),
-                  1e-4 * amplitude) << j << " " << i;
+    // A stream: once three grains overlap every sample, the same cosine, also 10 000 grains on.
+    GrainStream stream(decoder, 3);
+    std::vector<float> out(g.hop);
+    for (int64_t j = 0; j < 10010; ++j) {
+      stream.next(z.data(), nullptr, out.data());
+      if (j < 3 || (j > 10 && j < 10000)) continue;
+      for (int64_t i = 0; i < g.hop; ++i)
+        ASSERT_NEAR(out[i], amplitude * std::cos(2 * M_PI * cycles * double(j * g.hop + i)),
+                    1e-4 * amplitude) << r << " " << j << " " << i;
+    }
   }
 }
 
 TEST(TonalBank, ADecoderOfTheWrongWidthIsNamed) {
-  GrainOptions g = small_options(256, 64);
+  GrainOptions g = small_options(256, 64, 4);
   const TensorSet w = one_tone(g, 3, 0.5f);
   g.tonal = false;  // the file's weights hold twice the outputs a plain decoder has
   try {

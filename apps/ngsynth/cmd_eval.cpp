@@ -35,8 +35,11 @@ Run add_eval(CLI::App& app) {
       "ceiling), on N events sampled per class (are they heard as the class asked for?) and\n"
       "on the split's resyntheses; the Frechet distance between its embeddings of real and\n"
       "sampled events (realism and variety; beside it, the distance between two halves of\n"
-      "the real events as a yardstick); and median RMS, peak and decay of real and sampled\n"
-      "events. Columns ending in r/s give real/sampled.");
+      "the real events as a yardstick); median RMS, peak, decay and body pitch (the\n"
+      "strongest peak between 30 and 400 Hz) of real and sampled events; and how far, in\n"
+      "semitones, a resynthesis's pitch lies from its original's (median; 'resyn st').\n"
+      "Columns ending in r/s give real/sampled. --json adds the resyntheses' levels and\n"
+      "what every set is heard as.");
   app.add_option("--model", a->model, "Model file (.ngs)")->required();
   app.add_option("--data", a->data, "Dataset file from `ngsynth prepare`")->required();
   app.add_option("--json", a->json, "Also write the results to this JSON file");

@@ -28,6 +28,56 @@ double decay_ms(const float* x, int64_t n, int sample_rate) {
   return 1000.0 * double((last - top + 1) * frame) / sample_rate;
 }
 
+namespace {
+int64_t loudest_frame_start(const float* x, int64_t n, int64_t frame) {
+  double best = -1;
+  int64_t at = 0;
+  for (int64_t k = 0; k + frame <= n; k += frame) {
+    double e = 0;
+    for (int64_t j = 0; j < frame; ++j) e += double(x[k + j]) * x[k + j];
+    if (e > best) best = e, at = k;
+  }
+  return at;
+}
+}  // namespace
+
+double body_pitch_hz(const float* x, int64_t n, int sample_rate) {
+  const int64_t start = loudest_frame_start(x, n, std::max(1, sample_rate / 100));
+  const int64_t len = std::min<int64_t>(n - start, sample_rate / 5);
+  if (len < sample_rate / 50) return NAN;
+  std::vector<double> w(static_cast<std::size_t>(len));
+  for (int64_t i = 0; i < len; ++i)
+    w[i] = x[start + i] * (0.5 - 0.5 * std::cos(2 * M_PI * double(i) / double(len)));
+  const double lo = 30, hi = 400, step = 2;
+  std::vector<double> power;
+  for (double f = lo; f <= hi; f += step) {
+    // The DFT at f with a rotating phasor (renormalised to stay on the unit circle).
+    const double c = std::cos(2 * M_PI * f / sample_rate), s = std::sin(2 * M_PI * f / sample_rate);
+    double pr = 1, pi = 0, re = 0, im = 0;
+    for (int64_t i = 0; i < len; ++i) {
+      re += w[i] * pr, im -= w[i] * pi;
+      const double nr = pr * c - pi * s;
+      pi = pr * s + pi * c, pr = nr;
+      if ((i & 255) == 255) {
+        const double g = 1 / std::hypot(pr, pi);
+        pr *= g, pi *= g;
+      }
+    }
+    power.push_back(re * re + im * im);
+  }
+  const auto top = std::max_element(power.begin(), power.end()) - power.begin();
+  if (!(power[top] > 0)) return NAN;
+  double offset = 0;  // a parabola through the log powers around the peak
+  if (top > 0 && top + 1 < int64_t(power.size()) && power[top - 1] > 0 && power[top + 1] > 0) {
+    const double a = std::log(power[top - 1]), b = std::log(power[top]), c = std::log(power[top + 1]);
+    const double d = a - 2 * b + c;
+    if (d < 0) offset = 0.5 * (a - c) / d;
+  }
+  return lo + (double(top) + offset) * step;
+}
+
+double semitones_apart(double a_hz, double b_hz) { return std::abs(12 * std::log2(a_hz / b_hz)); }
+
 SoundLevel measure_level(const float* x, int64_t n, int sample_rate) {
   SoundLevel l;
   double top = 0;

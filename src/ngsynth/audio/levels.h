@@ -4,6 +4,10 @@
 //   peak     20 log10(max |x|), dBFS
 //   decay    from the loudest frame of the 10 ms RMS envelope to the last frame within
 //            20 dB of it, in milliseconds (how long a hit stays loud, not its faint tail)
+//   pitch    the body's pitch: the frequency of the strongest spectral peak between 30 and
+//            400 Hz in the 200 ms from the loudest 10 ms frame on (Hann window, a DFT every
+//            2 Hz, the peak refined by a parabola through its neighbours). What tells a
+//            kick from a tom, and a tuning from another; for cymbals a number without a tone.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +23,10 @@ struct SoundLevel {
 SoundLevel measure_level(const float* x, int64_t n, int sample_rate);
 double rms_db(const float* x, int64_t n);
 double decay_ms(const float* x, int64_t n, int sample_rate);
+// The body's pitch (not part of SoundLevel: about 1 ms a sound); NaN for silence.
+double body_pitch_hz(const float* x, int64_t n, int sample_rate);
+// |12 log2(a / b)|: how far apart two pitches are, in semitones.
+double semitones_apart(double a_hz, double b_hz);
 
 // The median of the finite values (the mean of the middle two for an even count); NaN
 // for none.

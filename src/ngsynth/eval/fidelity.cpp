@@ -79,16 +79,30 @@ double frechet_distance(const torch::Tensor& a, const torch::Tensor& b, const to
 Levels measure_levels(const torch::Tensor& audio, int sample_rate) {
   const torch::Tensor x = audio.to(torch::kCPU, torch::kFloat32).contiguous();
   const int64_t n = x.size(0), len = x.size(1);
-  std::vector<double> rms, peak, decay;
+  std::vector<double> rms, peak, decay, pitch;
   double silent = 0;
   for (int64_t i = 0; i < n; ++i) {
-    const SoundLevel l = measure_level(x.data_ptr<float>() + i * len, len, sample_rate);
+    const float* sound = x.data_ptr<float>() + i * len;
+    const SoundLevel l = measure_level(sound, len, sample_rate);
     rms.push_back(l.rms_db);
     peak.push_back(l.peak_db);
     decay.push_back(l.decay_ms);
+    pitch.push_back(body_pitch_hz(sound, len, sample_rate));
     silent += l.silent_tail;
   }
-  return {median(rms), median(peak), median(decay), n ? silent / double(n) : NAN};
+  return {median(rms), median(peak), median(decay), n ? silent / double(n) : NAN, median(pitch)};
+}
+
+// Median over events of the semitones between a real event's body pitch and its resynthesis's.
+double pitch_error(const torch::Tensor& real, const torch::Tensor& resynth, int sample_rate) {
+  const torch::Tensor a = real.to(torch::kCPU, torch::kFloat32).contiguous();
+  const torch::Tensor b = resynth.to(torch::kCPU, torch::kFloat32).contiguous();
+  const int64_t len = a.size(1);
+  std::vector<double> d;
+  for (int64_t i = 0; i < a.size(0); ++i)
+    d.push_back(semitones_apart(body_pitch_hz(a.data_ptr<float>() + i * len, len, sample_rate),
+                                body_pitch_hz(b.data_ptr<float>() + i * len, len, sample_rate)));
+  return median(d);
 }
 
 FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, const Dataset& data,
@@ -171,6 +185,7 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     if (!t.empty()) {
       row.real = measure_levels(select(real.audio, mask), data.sample_rate);
       row.resynth = measure_levels(select(resynth, mask), data.sample_rate);
+      row.resynth_pitch_error = pitch_error(select(real.audio, mask), select(resynth, mask), data.sample_rate);
     }
     if (can_sample) {
       const auto& s = sample_r[k];
@@ -200,6 +215,7 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   all.resynth_accuracy = accuracy(resynth_r.predicted, truth);
   all.real = measure_levels(real.audio, data.sample_rate);
   all.resynth = measure_levels(resynth, data.sample_rate);
+  all.resynth_pitch_error = pitch_error(real.audio, resynth, data.sample_rate);
   all.heard_as.assign(classifier.classes.size(), 0);
   all.resynth_heard_as.assign(classifier.classes.size(), 0);
   for (int p : resynth_r.predicted) ++all.resynth_heard_as[p];
@@ -226,7 +242,8 @@ namespace {
 json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json levels_json(const Levels& l) {
   return {{"rms_db", number(l.rms_db)}, {"peak_db", number(l.peak_db)},
-          {"decay_ms", number(l.decay_ms)}, {"silent_tail", number(l.silent_tail)}};
+          {"decay_ms", number(l.decay_ms)}, {"silent_tail", number(l.silent_tail)},
+          {"pitch_hz", number(l.pitch_hz)}};
 }
 }  // namespace
 
@@ -243,6 +260,7 @@ json FidelityReport::to_json() const {
                 {"real_accuracy", number(r.real_accuracy)},
                 {"sampled_accuracy", number(r.sampled_accuracy)},
                 {"resynth_accuracy", number(r.resynth_accuracy)},
+                {"resynth_pitch_error_semitones", number(r.resynth_pitch_error)},
                 {"frechet", number(r.frechet)},
                 {"frechet_real_halves", number(r.frechet_halves)},
                 {"real_levels", levels_json(r.real)},
@@ -264,18 +282,19 @@ json FidelityReport::to_json() const {
 std::string FidelityReport::table() const {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-8s %5s %6s %7s %7s %7s %7s %13s %13s %13s\n", "class",
-                "real", "real%", "sample%", "resyn%", "FD", "FD 1/2", "RMS dB r/s", "peak dB r/s",
-                "decay ms r/s");
+  std::snprintf(line, sizeof line, "%-8s %5s %6s %7s %7s %7s %7s %13s %13s %13s %13s %8s\n",
+                "class", "real", "real%", "sample%", "resyn%", "FD", "FD 1/2", "RMS dB r/s",
+                "peak dB r/s", "decay ms r/s", "pitch Hz r/s", "resyn st");
   out += line;
   auto pct = [](double v) { return std::isfinite(v) ? 100 * v : NAN; };
   auto add = [&](const FidelityRow& r) {
     std::snprintf(line, sizeof line,
-                  "%-8s %5d %6.0f %7.0f %7.0f %7.2f %7.2f %6.1f/%6.1f %6.1f/%6.1f %6.0f/%6.0f\n",
+                  "%-8s %5d %6.0f %7.0f %7.0f %7.2f %7.2f %6.1f/%6.1f %6.1f/%6.1f %6.0f/%6.0f "
+                  "%6.0f/%6.0f %8.2f\n",
                   r.name.c_str(), r.real_events, pct(r.real_accuracy), pct(r.sampled_accuracy),
                   pct(r.resynth_accuracy), r.frechet, r.frechet_halves, r.real.rms_db,
                   r.sampled.rms_db, r.real.peak_db, r.sampled.peak_db, r.real.decay_ms,
-                  r.sampled.decay_ms);
+                  r.sampled.decay_ms, r.real.pitch_hz, r.sampled.pitch_hz, r.resynth_pitch_error);
     out += line;
   };
   for (const auto& r : classes) add(r);

@@ -33,6 +33,7 @@ struct FidelityOptions {
 struct Levels {  // medians over a set of events
   double rms_db = NAN, peak_db = NAN, decay_ms = NAN;
   double silent_tail = NAN;  // fraction of events whose last 10 ms are digital zeros
+  double pitch_hz = NAN;     // the body's pitch (audio/levels.h)
 };
 
 struct FidelityRow {
@@ -40,6 +41,8 @@ struct FidelityRow {
   int real_events = 0, sampled_events = 0;
   double real_accuracy = NAN, sampled_accuracy = NAN, resynth_accuracy = NAN;
   double frechet = NAN, frechet_halves = NAN;  // NaN where too few real events (< 8)
+  // Median distance between each real event's body pitch and its resynthesis's, semitones.
+  double resynth_pitch_error = NAN;
   Levels real, sampled, resynth;
   std::vector<int> heard_as;          // sampled events assigned to each classifier class
   std::vector<int> resynth_heard_as;  // the same for the resyntheses of the real events

@@ -27,6 +27,7 @@ NoiseDecoderImpl::NoiseDecoderImpl(const GrainOptions& o)
     // The bank's unit rotations as one complex table, and its gain.
     const rt::TonalBank bank(o);
     tonal_gain_ = bank.gain();
+    tonal_size_ = bank.fft_size();
     std::vector<float> interleaved;
     for (const auto& r : bank.rotations()) {
       interleaved.push_back(r.real());
@@ -49,15 +50,18 @@ torch::Tensor NoiseDecoderImpl::magnitudes(const torch::Tensor& z, const torch::
 
 torch::Tensor NoiseDecoderImpl::filter(const torch::Tensor& h, const torch::Tensor& noise,
                                        const torch::Tensor& index) const {
-  torch::Tensor spectrum = torch::fft::rfft(noise.to(h.device())) *
-                           smooth_magnitudes(tonal_ ? h.narrow(-1, 0, bins_) : h);
+  const torch::Tensor spectrum = torch::fft::rfft(noise.to(h.device())) *
+                                 smooth_magnitudes(tonal_ ? h.narrow(-1, 0, bins_) : h);
+  torch::Tensor grains = torch::fft::irfft(spectrum, grain_);
   if (tonal_) {
     // A small table: moved to the device as it is, then its rows picked there.
     const torch::Tensor rows = index.to(h.device(), torch::kLong).remainder(rotations_.size(0));
     const torch::Tensor rotation = rotations_.to(h.device()).index_select(0, rows);
-    spectrum = spectrum + (h.narrow(-1, bins_, bins_) * tonal_gain_) * rotation;
+    const torch::Tensor tonal = (h.narrow(-1, bins_, bins_) * tonal_gain_) * rotation;
+    // irfft pads the bins to tonal_size_/2 + 1 with zeros; the grain is the first samples.
+    grains = grains + torch::fft::irfft(tonal, tonal_size_).narrow(-1, 0, grain_);
   }
-  return torch::fft::irfft(spectrum, grain_);
+  return grains;
 }
 
 torch::Tensor smooth_magnitudes(const torch::Tensor& h) {

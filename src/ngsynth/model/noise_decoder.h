@@ -7,8 +7,9 @@
 // response sits in a noise grain, which changes nothing statistically), so we smooth H.
 // Noise comes from a caller-owned generator: same latents + same seed = same samples.
 // With GrainOptions::tonal the MLP also gives grain/2+1 tonal magnitudes (same activation,
-// not smoothed) for the tonal bank (runtime/tonal_bank.h): phase-continuous sinusoids at
-// the bin frequencies, added to each grain's spectrum at the phases of its grain index.
+// not smoothed) for the tonal bank (runtime/tonal_bank.h): phase-continuous sinusoids on a
+// grid tonal_oversample times finer than the grain's bins, added to each grain at the
+// phases of its grain index.
 #pragma once
 
 #include <torch/torch.h>
@@ -42,6 +43,7 @@ class NoiseDecoderImpl : public torch::nn::Module {
   torch::nn::Sequential mlp_{nullptr};
   torch::Tensor rotations_;  // the tonal bank's (period, bins) complex unit rotations
   float tonal_gain_ = 0;
+  int64_t tonal_size_ = 0;  // the bank's inverse FFT size
 };
 TORCH_MODULE(NoiseDecoder);
 

@@ -18,8 +18,12 @@ std::vector<float> hann_window(int64_t n) {
 }
 
 GrainScratch::GrainScratch(const GrainDecoder& d, int64_t max_grains_)
-    : max_grains(max_grains_), fft(d.options().grain) {
+    : max_grains(max_grains_),
+      fft(d.options().grain),
+      tonal_fft(d.options().tonal ? int64_t(d.options().grain) * d.options().tonal_oversample : 2) {
   const GrainOptions& o = d.options();
+  tonal_spectrum.assign(static_cast<std::size_t>(tonal_fft.size() / 2 + 1), {0.0f, 0.0f});
+  tonal_grain.resize(static_cast<std::size_t>(tonal_fft.size()));
   input.resize(static_cast<std::size_t>(max_grains * (o.z_dim + d.n_classes())));
   mlp.resize(static_cast<std::size_t>(2 * max_grains * std::max(o.decoder_hidden, o.decoder_outputs())));
   noise.resize(static_cast<std::size_t>(o.grain));
@@ -80,8 +84,12 @@ void GrainDecoder::filter(const float* h, const float* noise, uint64_t index, fl
   s.fft.forward(noise, s.spectrum.data());
   const int64_t b = bins();
   for (int64_t k = 0; k < b; ++k) s.spectrum[k] *= h[k];
-  if (o_.tonal) tonal_.add(h + b, index, s.spectrum.data());
   s.fft.inverse(s.spectrum.data(), grain);
+  if (o_.tonal) {
+    tonal_.spectrum(h + b, index, s.tonal_spectrum.data());
+    s.tonal_fft.inverse(s.tonal_spectrum.data(), s.tonal_grain.data());
+    for (int64_t i = 0; i < o_.grain; ++i) grain[i] += s.tonal_grain[i];
+  }
 }
 
 std::vector<float> GrainDecoder::grains(const float* z, int64_t n, const float* classes,

@@ -32,6 +32,11 @@ struct GrainScratch {
   RealFft fft;
   std::vector<float> input, mlp, noise;
   std::vector<std::complex<float>> spectrum;
+  // The tonal bank's inverse FFT (size grain x tonal_oversample) and buffers; unused
+  // without the bank. Bins above the bank's stay zero.
+  RealFft tonal_fft;
+  std::vector<std::complex<float>> tonal_spectrum;
+  std::vector<float> tonal_grain;
 };
 
 class GrainDecoder {

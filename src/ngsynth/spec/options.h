@@ -57,11 +57,12 @@ struct GrainOptions {
   int n_classes               = 0;      // set from the dataset
   int post_filter_taps        = 65;     // learned FIR over the whole waveform; 0 = none
   // A deterministic branch beside the noise (beyond the paper): the decoder also gives
-  // grain/2+1 tonal magnitudes, sinusoids at the grain's bin frequencies whose phases run
-  // on from grain to grain (runtime/tonal_bank.h), for the pitched bodies of kicks and
-  // toms and for clicks at the onset, which filtered noise blurs. false = the paper's
-  // decoder.
+  // grain/2+1 tonal magnitudes, sinusoids whose phases run on from grain to grain
+  // (runtime/tonal_bank.h), for the pitched bodies of kicks and toms and for clicks at the
+  // onset, which filtered noise blurs. false = the paper's decoder.
   bool tonal                  = false;
+  int tonal_oversample        = 1;      // the sinusoids lie sample_rate / (grain x this)
+                                        // apart (both presets: 4)
   // Multi-scale spectral loss: FFT sizes (hop = size/4), linear + log magnitudes.
   std::vector<int> stft_scales = {1024, 512, 256, 128, 64};
   double log_weight           = 1.0;
