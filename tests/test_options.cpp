@@ -49,8 +49,23 @@ TEST(Options, PaperPresetMatchesThePaper) {
 TEST(Options, UnknownPresetListsTheValidNames) {
   const std::string msg = error_of([] { make_preset("slow"); });
   EXPECT_NE(msg.find("slow"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("fast, paper"), std::string::npos) << msg;
-  EXPECT_EQ(preset_names(), (std::vector<std::string>{"fast", "paper"}));
+  EXPECT_NE(msg.find("fast, paper, tonal"), std::string::npos) << msg;
+  EXPECT_EQ(preset_names(), (std::vector<std::string>{"fast", "paper", "tonal"}));
+}
+
+TEST(Options, TonalPresetIsTheFastOneWithTheTonalBankAndLongerScales) {
+  const Preset fast = make_preset("fast"), tonal = make_preset("tonal");
+  EXPECT_FALSE(fast.grain.tonal);
+  EXPECT_TRUE(tonal.grain.tonal);
+  EXPECT_EQ(tonal.grain.tonal_oversample, 4);
+  EXPECT_EQ(tonal.grain.stft_scales.front(), 4096);
+  EXPECT_EQ(tonal.grain.decoder_outputs(), 2 * fast.grain.decoder_outputs());
+  // Everything else is the fast preset's.
+  nlohmann::json a = fast.grain, b = tonal.grain;
+  for (const char* k : {"preset", "tonal", "stft_scales"}) a.erase(k), b.erase(k);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(nlohmann::json(fast.train), nlohmann::json(tonal.train));
+  EXPECT_NO_THROW(tonal.grain.validate());
 }
 
 TEST(Options, GrainJsonRoundTripKeepsEveryField) {

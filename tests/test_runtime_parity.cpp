@@ -2,7 +2,7 @@
 // decoding (one class and mixed classes), the event decoder (GRU and LSTM, both through
 // LibTorch's own modules with autograd and through the inference kernels), and grain
 // streams, within 1e-5 of the largest reference sample, for the fast and paper presets
-// and the fast one with the tonal bank (untrained weights, perturbed so that every LayerNorm and the post-filter matter); and
+// and the tonal one (the fast preset with the tonal bank) (untrained weights, perturbed so that every LayerNorm and the post-filter matter); and
 // the model file's runtime weights: written by save_model, read without LibTorch, the same
 // sound as the model's; a version-1 file still plays through LibTorch and is a clear error
 // for the torch-free loader.
@@ -56,11 +56,7 @@ class RuntimeParity : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     torch::manual_seed(1);
-    // "fast+tonal": the fast preset with the tonal bank beside the noise.
-    const std::string name = GetParam();
-    const std::size_t plus = name.find('+');
-    preset_ = make_preset(name.substr(0, plus));
-    preset_.grain.tonal = plus != std::string::npos && name.substr(plus + 1) == "tonal";
+    preset_ = make_preset(GetParam());
     preset_.grain.n_classes = 3;
     vae_ = GrainVae(preset_.grain);
     perturb(*vae_, 2);
@@ -162,7 +158,7 @@ TEST_P(RuntimeParity, HalfPrecisionRecurrentWeightsChangeEventsLittle) {
   std::printf("[ half-precision recurrent weights: latent series within %.2e ]\n", err);
 }
 
-INSTANTIATE_TEST_SUITE_P(Presets, RuntimeParity, ::testing::Values("fast", "paper", "fast+tonal"));
+INSTANTIATE_TEST_SUITE_P(Presets, RuntimeParity, ::testing::Values("fast", "paper", "tonal"));
 
 class RuntimeModelFile : public ::testing::Test {
  protected:

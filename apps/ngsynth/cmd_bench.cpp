@@ -19,7 +19,7 @@ Run add_bench(CLI::App& app) {
       "which notes triggered in real time never underrun); parameters, model size, peak\n"
       "memory. Medians after a warm-up. --json prints one object (keys decode_1s_ms,\n"
       "sample_1s_ms, rtf, latency_ms, peak_rss_mb, ...) for tracking over time.");
-  app.add_option("--preset", o->preset, "fast or paper")->check(CLI::IsMember(preset_names()));
+  app.add_option("--preset", o->preset, "fast, paper or tonal")->check(CLI::IsMember(preset_names()));
   app.add_option("--set", o->set, "Override a grain option of the preset: key=value (e.g. tonal=false)");
   app.add_option("--threads", o->threads, "CPU threads")->check(CLI::PositiveNumber);
   app.add_option("--train-steps", o->train_steps, "Timed training steps (0 skips training)");

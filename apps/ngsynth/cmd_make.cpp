@@ -397,7 +397,7 @@ Run add_make(CLI::App& app) {
   app.add_option("--minutes", a->minutes, "Training budget for the whole model")
       ->check(CLI::Range(0.1, 100000.0))->capture_default_str();
   app.add_option("--work", a->work, "Work folder (default: MODEL.make beside the model)");
-  app.add_option("--preset", a->preset, "fast (CPU) or paper")
+  app.add_option("--preset", a->preset, "fast (CPU), paper, or tonal (fast with the tonal bank beside the noise)")
       ->check(CLI::IsMember(preset_names()))->capture_default_str();
   app.add_option("--classes", a->rules, "JSON class rules for kit instrument names (as prepare)");
   app.add_option("--seed", a->seed, "Seed of the training runs")->capture_default_str();

@@ -136,7 +136,7 @@ Run add_prepare(CLI::App& app) {
       ->required();
   app.add_option("-o,--output", a->output, "Dataset file to write, e.g. drums.ngd")->required();
   app.add_option("--preset", a->preset, "Sample rate and event length of this preset: "
-                                        "fast (16 kHz, 11264) or paper (22.05 kHz, 22528)")
+                                        "fast or tonal (16 kHz, 11264) or paper (22.05 kHz, 22528)")
       ->check(CLI::IsMember(preset_names()))
       ->capture_default_str();
   app.add_option("--classes", a->rules, "JSON class rules for kit instrument names "

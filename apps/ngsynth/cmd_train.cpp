@@ -123,7 +123,7 @@ Run add_train(CLI::App& app) {
       ->check(CLI::IsMember(stages));
   app.add_option("--model", a->model, "Model file to start from (temporal and joint stages; with --resume, checked to hold the grain level the run was trained on)");
   app.add_option("--preset", a->preset,
-                 "Settings preset: fast (CPU) or paper (default: fast, or the --model's)")
+                 "Settings preset: fast (CPU), paper, or tonal (fast with the tonal bank beside the noise; default: fast, or the --model's)")
       ->check(CLI::IsMember(preset_names()));
   app.add_option("--max-steps", a->max_steps, "Stop after this many steps in total");
   app.add_option("--max-minutes", a->max_minutes, "Stop after this many minutes of this call");
