@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test suite under the sanitizers (issue 12): "asan" builds everything with
-# AddressSanitizer + UndefinedBehaviorSanitizer into ./build-asan and runs the whole suite;
+# AddressSanitizer + UndefinedBehaviorSanitizer into ./build-asan and runs the whole suite
+# (the plugin's tests last, with the sanitizer runtimes preloaded into the real hosts);
 # "tsan" builds the torch-free tests with ThreadSanitizer into ./build-tsan and runs the
 # live engine's, the drum machine's and the servers' tests (the code with threads of its
 # own; the HTTP server's on a stand-in instrument, test_http_server.cpp). Both at
@@ -19,7 +20,12 @@ case "$kind" in
     # Leaks are not judged: LibTorch's thread pools and caches live until exit.
     export ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}"
     export UBSAN_OPTIONS="print_stacktrace=1:${UBSAN_OPTIONS:-}"
-    (cd build-asan && ctest --output-on-failure -j "$jobs" --timeout 1800 ${2:+-R "$2"})
+    (cd build-asan && ctest --output-on-failure -j "$jobs" --timeout 1800 -LE plugin ${2:+-R "$2"})
+    # The plugin's tests start real hosts (jalv, lv2_validate, Ardour, jackd's clients),
+    # which are not built with the sanitizers: the plugin they load needs the ASan and
+    # UBSan runtimes loaded first, so every process of these tests gets them preloaded.
+    preload="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+    (cd build-asan && LD_PRELOAD="$preload" ctest --output-on-failure --timeout 1800 -L plugin ${2:+-R "$2"})
     ;;
   tsan)
     cmake -S . -B build-tsan "${flags[@]}" -DNGSYNTH_TSAN=ON -DNGSYNTH_PLUGIN=OFF >/dev/null
