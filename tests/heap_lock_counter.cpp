@@ -11,7 +11,9 @@
 #if defined(__SANITIZE_ADDRESS__)
 // Under AddressSanitizer the sanitizer owns the heap: replacing malloc would hand memory
 // between two allocators. Its allocation hooks count the same calls (operator new too).
-#include <sanitizer/allocator_interface.h>
+// Declared here: GCC 12 ships no sanitizer/allocator_interface.h, libasan exports it.
+extern "C" int __sanitizer_install_malloc_and_free_hooks(
+    void (*malloc_hook)(const volatile void*, size_t), void (*free_hook)(const volatile void*));
 #else
 extern "C" {
 void* __libc_malloc(size_t);
