@@ -19,13 +19,19 @@ case "$kind" in
     cmake --build build-asan -j "$jobs"
     # Leaks are not judged: LibTorch's thread pools and caches live until exit.
     export ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}"
-    export UBSAN_OPTIONS="print_stacktrace=1:${UBSAN_OPTIONS:-}"
+    # UBSan only prints by default; halting makes undefined behaviour fail the test it is in.
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
     (cd build-asan && ctest --output-on-failure -j "$jobs" --timeout 1800 -LE plugin ${2:+-R "$2"})
-    # The plugin's tests start real hosts (jalv, lv2_validate, Ardour, jackd's clients),
-    # which are not built with the sanitizers: the plugin they load needs the ASan and
-    # UBSan runtimes loaded first, so every process of these tests gets them preloaded.
+    # The plugin's tests start real hosts (jalv, lv2_validate, jackd's clients), which are
+    # not built with the sanitizers: the plugin they load needs the ASan and UBSan runtimes
+    # loaded first, so every process of these tests gets them preloaded. Left out: the two
+    # hosts that call bindtextdomain at start (jalv.gtk3 in gtk_init, Ardour's luasession in
+    # ARDOUR::init) hang there under a preloaded ASan, before any plugin is loaded
+    # (`LD_PRELOAD=.../libasan.so jalv.gtk3 --help` hangs too; google/sanitizers#1096).
     preload="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
-    (cd build-asan && LD_PRELOAD="$preload" ctest --output-on-failure --timeout 1800 -L plugin ${2:+-R "$2"})
+    # A host's fault the plugin sees under UBSan is suppressed in scripts/ubsan.supp.
+    (cd build-asan && LD_PRELOAD="$preload" UBSAN_OPTIONS="suppressions=$PWD/scripts/ubsan.supp:$UBSAN_OPTIONS" ctest --output-on-failure --timeout 1800 -L plugin \
+       -E 'PluginUi.JalvGtk|PluginArdour' ${2:+-R "$2"})
     ;;
   tsan)
     cmake -S . -B build-tsan "${flags[@]}" -DNGSYNTH_TSAN=ON -DNGSYNTH_PLUGIN=OFF >/dev/null
