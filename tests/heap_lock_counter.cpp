@@ -42,9 +42,10 @@ void on_free(const volatile void* p) {
 }
 [[gnu::constructor]] void install_hooks() { __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free); }
 }  // namespace
+#endif
+
 extern "C" {
-#else
-extern "C" {
+#if !defined(__SANITIZE_ADDRESS__)
 void* malloc(size_t n) {
   count_heap();
   return __libc_malloc(n);

@@ -76,33 +76,57 @@ double frechet_distance(const torch::Tensor& a, const torch::Tensor& b, const to
   return std::max(0.0, d);
 }
 
-Levels measure_levels(const torch::Tensor& audio, int sample_rate) {
+namespace {
+
+// Every event of a set measured once; the report's medians are taken over subsets of it.
+struct EventLevels {
+  std::vector<SoundLevel> level;
+  std::vector<double> pitch_hz;
+};
+
+EventLevels measure_events(const torch::Tensor& audio, int sample_rate) {
   const torch::Tensor x = audio.to(torch::kCPU, torch::kFloat32).contiguous();
   const int64_t n = x.size(0), len = x.size(1);
-  std::vector<double> rms, peak, decay, pitch;
-  double silent = 0;
+  EventLevels e;
   for (int64_t i = 0; i < n; ++i) {
     const float* sound = x.data_ptr<float>() + i * len;
-    const SoundLevel l = measure_level(sound, len, sample_rate);
+    e.level.push_back(measure_level(sound, len, sample_rate));
+    e.pitch_hz.push_back(body_pitch_hz(sound, len, sample_rate));
+  }
+  return e;
+}
+
+// Medians over the events `mask` keeps (all of them for an empty mask).
+Levels summarise(const EventLevels& e, const std::vector<bool>& mask = {}) {
+  std::vector<double> rms, peak, decay, pitch;
+  double silent = 0;
+  for (std::size_t i = 0; i < e.level.size(); ++i) {
+    if (!mask.empty() && !mask[i]) continue;
+    const SoundLevel& l = e.level[i];
     rms.push_back(l.rms_db);
     peak.push_back(l.peak_db);
     decay.push_back(l.decay_ms);
-    pitch.push_back(body_pitch_hz(sound, len, sample_rate));
+    pitch.push_back(e.pitch_hz[i]);
     silent += l.silent_tail;
   }
+  const std::size_t n = rms.size();
   return {median(rms), median(peak), median(decay), n ? silent / double(n) : NAN, median(pitch)};
 }
 
-// Median over events of the semitones between a real event's body pitch and its resynthesis's.
-double pitch_error(const torch::Tensor& real, const torch::Tensor& resynth, int sample_rate) {
-  const torch::Tensor a = real.to(torch::kCPU, torch::kFloat32).contiguous();
-  const torch::Tensor b = resynth.to(torch::kCPU, torch::kFloat32).contiguous();
-  const int64_t len = a.size(1);
+// Median over the events `mask` keeps of the semitones between a real event's body pitch
+// and its resynthesis's.
+double pitch_error(const EventLevels& real, const EventLevels& resynth,
+                   const std::vector<bool>& mask = {}) {
   std::vector<double> d;
-  for (int64_t i = 0; i < a.size(0); ++i)
-    d.push_back(semitones_apart(body_pitch_hz(a.data_ptr<float>() + i * len, len, sample_rate),
-                                body_pitch_hz(b.data_ptr<float>() + i * len, len, sample_rate)));
+  for (std::size_t i = 0; i < real.pitch_hz.size(); ++i)
+    if (mask.empty() || mask[i]) d.push_back(semitones_apart(real.pitch_hz[i], resynth.pitch_hz[i]));
   return median(d);
+}
+
+}  // namespace
+
+Levels measure_levels(const torch::Tensor& audio, int sample_rate) {
+  return summarise(measure_events(audio, sample_rate));
 }
 
 FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, const Dataset& data,
@@ -147,6 +171,8 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     resynth = torch::cat(parts);
   }
   const Classifier::Result resynth_r = classifier.classify(resynth);
+  const EventLevels real_levels = measure_events(real.audio, data.sample_rate);
+  const EventLevels resynth_levels = measure_events(resynth, data.sample_rate);
 
   // Sampled events, per class.
   FidelityReport rep;
@@ -156,11 +182,17 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   const bool can_sample = model.has_event() && o.samples > 0;
   std::vector<torch::Tensor> sample_audio(classes.size());
   std::vector<Classifier::Result> sample_r(classes.size());
+  EventLevels sample_levels;  // every class's samples, in class order
+  std::vector<Levels> class_sample_levels(classes.size());
   for (std::size_t k = 0; k < classes.size() && can_sample; ++k) {
     sample_audio[k] = rows(sample_events(model, int(k), o.samples, o.temperature,
                                          mix_seed(o.seed, k)),
                            g.event_length());
     sample_r[k] = classifier.classify(sample_audio[k]);
+    const EventLevels e = measure_events(sample_audio[k], data.sample_rate);
+    class_sample_levels[k] = summarise(e);
+    sample_levels.level.insert(sample_levels.level.end(), e.level.begin(), e.level.end());
+    sample_levels.pitch_hz.insert(sample_levels.pitch_hz.end(), e.pitch_hz.begin(), e.pitch_hz.end());
   }
 
   std::vector<torch::Tensor> all_samples, all_weights;
@@ -183,16 +215,16 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     row.real_accuracy = accuracy(p_real, t);
     row.resynth_accuracy = accuracy(p_resynth, t);
     if (!t.empty()) {
-      row.real = measure_levels(select(real.audio, mask), data.sample_rate);
-      row.resynth = measure_levels(select(resynth, mask), data.sample_rate);
-      row.resynth_pitch_error = pitch_error(select(real.audio, mask), select(resynth, mask), data.sample_rate);
+      row.real = summarise(real_levels, mask);
+      row.resynth = summarise(resynth_levels, mask);
+      row.resynth_pitch_error = pitch_error(real_levels, resynth_levels, mask);
     }
     if (can_sample) {
       const auto& s = sample_r[k];
       row.sampled_events = int(s.predicted.size());
       for (int p : s.predicted) ++row.heard_as[p];
       row.sampled_accuracy = double(row.heard_as[judge[k]]) / std::max<std::size_t>(1, s.predicted.size());
-      row.sampled = measure_levels(sample_audio[k], data.sample_rate);
+      row.sampled = class_sample_levels[k];
       if (t.size() >= 8) {
         const torch::Tensor real_emb = select(real_r.embedding, mask);
         row.frechet = frechet_distance(real_emb, s.embedding);
@@ -213,9 +245,9 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   all.real_events = int(idx.size());
   all.real_accuracy = accuracy(real_r.predicted, truth);
   all.resynth_accuracy = accuracy(resynth_r.predicted, truth);
-  all.real = measure_levels(real.audio, data.sample_rate);
-  all.resynth = measure_levels(resynth, data.sample_rate);
-  all.resynth_pitch_error = pitch_error(real.audio, resynth, data.sample_rate);
+  all.real = summarise(real_levels);
+  all.resynth = summarise(resynth_levels);
+  all.resynth_pitch_error = pitch_error(real_levels, resynth_levels);
   all.heard_as.assign(classifier.classes.size(), 0);
   all.resynth_heard_as.assign(classifier.classes.size(), 0);
   for (int p : resynth_r.predicted) ++all.resynth_heard_as[p];
@@ -228,7 +260,7 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     }
     all.sampled_events = total;
     all.sampled_accuracy = total ? double(right) / total : NAN;
-    all.sampled = measure_levels(torch::cat(sample_audio), data.sample_rate);
+    all.sampled = summarise(sample_levels);
     if (!all_samples.empty()) {
       torch::Tensor w = torch::cat(all_weights);
       all.frechet = frechet_distance(real_r.embedding, torch::cat(all_samples), w / w.sum());
