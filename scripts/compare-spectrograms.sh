@@ -22,7 +22,8 @@ for pair in "$@"; do
   cls="${pair%%:*}"; sound="${pair#*:}"
   i=$((i + 1))
   parts=("$tmp/real$i.wav")
-  sox "$sound" "$tmp/norm$i.wav" norm -1 2>/dev/null
+  [ -f "$sound" ] || { echo "compare-spectrograms.sh: $sound: no such file" >&2; exit 2; }
+  sox -V1 "$sound" "$tmp/norm$i.wav" norm -1
   clip "$tmp/norm$i.wav" "$tmp/real$i.wav"
   for m in "${!models[@]}"; do
     "$ngsynth" resynth --model "${models[$m]}" "$sound" --class "$cls" --seed 1 \
