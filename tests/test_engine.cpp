@@ -2,8 +2,7 @@
 // the offline render, no heap use in the audio callback, voice stealing, latency,
 // underruns, stream lifecycle, options and renderer errors.
 //
-// This file replaces the global operator new/delete for the whole test program; they only
-// count while the calling thread has set t_count_heap, i.e. around Engine::process().
+// Heap calls are counted by tests/new_counter (around Engine::process()).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,53 +20,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ngsynth/live/engine.h"
+#include "new_counter.h"
 #include "ngsynth/util/error.h"
-
-namespace {
-thread_local bool t_count_heap = false;
-std::atomic<long> g_heap_calls{0};
-
-void* counted_alloc(std::size_t n, std::size_t align) {
-  if (t_count_heap) g_heap_calls.fetch_add(1, std::memory_order_relaxed);
-  if (n == 0) n = 1;
-  if (align <= alignof(std::max_align_t)) return std::malloc(n);
-  return std::aligned_alloc(align, (n + align - 1) / align * align);
-}
-void counted_free(void* p) {
-  if (!p) return;
-  if (t_count_heap) g_heap_calls.fetch_add(1, std::memory_order_relaxed);
-  std::free(p);
-}
-void* checked(void* p) {
-  if (!p) throw std::bad_alloc();
-  return p;
-}
-}  // namespace
-
-void* operator new(std::size_t n) { return checked(counted_alloc(n, 0)); }
-void* operator new[](std::size_t n) { return checked(counted_alloc(n, 0)); }
-void* operator new(std::size_t n, std::align_val_t a) { return checked(counted_alloc(n, static_cast<std::size_t>(a))); }
-void* operator new[](std::size_t n, std::align_val_t a) { return checked(counted_alloc(n, static_cast<std::size_t>(a))); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_alloc(n, 0); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_alloc(n, 0); }
-void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
-  return counted_alloc(n, static_cast<std::size_t>(a));
-}
-void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
-  return counted_alloc(n, static_cast<std::size_t>(a));
-}
-void operator delete(void* p) noexcept { counted_free(p); }
-void operator delete[](void* p) noexcept { counted_free(p); }
-void operator delete(void* p, std::size_t) noexcept { counted_free(p); }
-void operator delete[](void* p, std::size_t) noexcept { counted_free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { counted_free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { counted_free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { counted_free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { counted_free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { counted_free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { counted_free(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { counted_free(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { counted_free(p); }
 
 namespace ngsynth::live {
 namespace {
@@ -242,16 +196,17 @@ TEST(EngineStreaming, RenderOfflineMatchesStreamingOfNotes) {
 // ---------------------------------------------------------------- no heap in process()
 
 TEST(EngineRealtime, AllocationCounterCatchesAllocations) {
-  const long before = g_heap_calls.load();
-  t_count_heap = true;
-  auto* p = new int(3);
-  std::vector<float> v(100);
-  delete p;
-  t_count_heap = false;
-  EXPECT_GE(g_heap_calls.load() - before, 3);  // new, vector, delete
-  const long after = g_heap_calls.load();
-  std::vector<float> w(100);  // not counted: flag off
-  EXPECT_EQ(g_heap_calls.load(), after);
+  const long before = test::new_calls();
+  {
+    test::NewCount count;
+    auto* p = new int(3);
+    std::vector<float> v(100);
+    delete p;
+  }
+  EXPECT_GE(test::new_calls() - before, 3);  // new, vector, delete
+  const long after = test::new_calls();
+  std::vector<float> w(100);  // not counted: no NewCount
+  EXPECT_EQ(test::new_calls(), after);
 }
 
 TEST(EngineRealtime, ProcessNeverTouchesTheHeap) {
@@ -291,11 +246,12 @@ TEST(EngineRealtime, ProcessNeverTouchesTheHeap) {
       ++restarts;
     }
     if (it % 2 == 0) e.wait_idle();
-    const long before = g_heap_calls.load();
-    t_count_heap = true;
-    e.process(block);
-    t_count_heap = false;
-    heap += g_heap_calls.load() - before;
+    const long before = test::new_calls();
+    {
+      test::NewCount count;
+      e.process(block);
+    }
+    heap += test::new_calls() - before;
     energy += rms(block.data(), block.size());
     max_voices = std::max(max_voices, e.active_voices());
     max_streams = std::max(max_streams, e.active_streams());

@@ -1,8 +1,8 @@
 // The grain decoder's tonal bank (GrainOptions::tonal) without LibTorch: its phase table,
 // and a decoder whose only output is one tonal bin, which must render one clean sinusoid
 // at the bin's frequency (on the grain's own grid, and on one 4 times finer) through every
-// overlap of every grain (a whole render, and a stream far into its grain count), with the
-// level the bank's gain promises.
+// overlap of every grain (a whole render, and a stream far into its grain count, which
+// makes no heap call), with the level the bank's gain promises.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -14,6 +14,7 @@
 #include "ngsynth/runtime/grain_stream.h"
 #include "ngsynth/runtime/tonal_bank.h"
 #include "ngsynth/util/error.h"
+#include "new_counter.h"
 
 namespace ngsynth::rt {
 namespace {
@@ -89,16 +90,23 @@ TEST(TonalBank, OneBinRendersOneCleanSinusoidAcrossGrains) {
     // The noise seed plays no part in a tonal-only grain.
     EXPECT_EQ(y, decoder.render(z.data(), n, nullptr, 6, length));
 
-    // A stream: once three grains overlap every sample, the same cosine, also 10 000 grains on.
+    // A stream: once three grains overlap every sample, the same cosine, also 10 000 grains
+    // on; and, real-time code, without a heap call (the bank's FFT and buffers are allocated
+    // with the stream).
     GrainStream stream(decoder, 3);
     std::vector<float> out(g.hop);
+    const long heap = test::new_calls();
     for (int64_t j = 0; j < 10010; ++j) {
-      stream.next(z.data(), nullptr, out.data());
+      {
+        test::NewCount count;
+        stream.next(z.data(), nullptr, out.data());
+      }
       if (j < 3 || (j > 10 && j < 10000)) continue;
       for (int64_t i = 0; i < g.hop; ++i)
         ASSERT_NEAR(out[i], amplitude * std::cos(2 * M_PI * cycles * double(j * g.hop + i)),
                     1e-4 * amplitude) << r << " " << j << " " << i;
     }
+    EXPECT_EQ(test::new_calls(), heap) << "heap calls while streaming, oversampling " << r;
   }
 }
 
