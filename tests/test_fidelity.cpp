@@ -171,6 +171,7 @@ Classifier* FidelityReportTest::judge_ = nullptr;
 TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
   FidelityOptions o;
   o.samples = 6;
+  o.resynth_draws = 3;
   const FidelityReport r = evaluate_fidelity(*model_, *judge_, *data_, Split::test, o);
   ASSERT_EQ(r.classes.size(), 2u);
   EXPECT_EQ(r.prior, "gaussian");  // export fits the class priors
@@ -178,7 +179,9 @@ TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
   for (const char* key : {"real_events", "sampled_events", "real_accuracy", "sampled_accuracy",
                           "resynth_accuracy", "frechet", "frechet_real_halves", "real_levels",
                           "sampled_levels", "sampled_heard_as", "resynth_levels",
-                          "resynth_heard_as", "resynth_pitch_error_semitones"})
+                          "resynth_heard_as", "resynth_pitch_error_semitones",
+                          "real_accuracy_interval", "sampled_accuracy_interval",
+                          "resynth_accuracy_interval"})
     EXPECT_TRUE(j["overall"].contains(key)) << key;
   for (const char* key : {"rms_db", "peak_db", "decay_ms", "silent_tail", "pitch_hz"})
     EXPECT_TRUE(j["overall"]["sampled_levels"].contains(key)) << key;
@@ -190,9 +193,18 @@ TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
   int heard = 0;
   for (const auto& [name, n] : j["overall"]["sampled_heard_as"].items()) heard += n.get<int>();
   EXPECT_EQ(heard, 12);
-  int resynth_heard = 0;  // every real event's resynthesis is heard as some class
+  int resynth_heard = 0;  // every draw of every real event's resynthesis is heard as a class
   for (const auto& [name, n] : j["overall"]["resynth_heard_as"].items()) resynth_heard += n.get<int>();
-  EXPECT_EQ(resynth_heard, j["overall"]["real_events"].get<int>());
+  EXPECT_EQ(resynth_heard, 3 * j["overall"]["real_events"].get<int>());
+  EXPECT_EQ(j["resynth_draws"].get<int>(), 3);
+  for (const char* which : {"real", "sampled", "resynth"}) {  // each interval holds its figure
+    const std::string key = std::string(which) + "_accuracy";
+    const double p = j["overall"][key].get<double>();
+    const auto& ci = j["overall"][key + "_interval"];
+    EXPECT_LE(ci[0].get<double>(), p) << which;
+    EXPECT_GE(ci[1].get<double>(), p) << which;
+    EXPECT_LT(ci[1].get<double>() - ci[0].get<double>(), 1.0) << which;
+  }
   EXPECT_TRUE(j["overall"]["resynth_levels"]["rms_db"].is_number());
   // 3 test events: too few for per-class or halves distances, the overall one exists.
   EXPECT_TRUE(j["classes"]["class0"]["frechet"].is_null());
@@ -200,6 +212,25 @@ TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
   // Deterministic for a seed.
   EXPECT_EQ(evaluate_fidelity(*model_, *judge_, *data_, Split::test, o).to_json(), j);
   EXPECT_NE(r.table().find("sample%"), std::string::npos);
+}
+
+TEST_F(FidelityReportTest, NeedsAtLeastOneResynthesisDraw) {
+  FidelityOptions o;
+  o.samples = 0;
+  o.resynth_draws = 0;
+  EXPECT_THROW(evaluate_fidelity(*model_, *judge_, *data_, Split::test, o), Error);
+}
+
+TEST(Fidelity, WilsonIntervalsMatchTheirFormula) {
+  // 8 of 10: centre (0.8 + 1.96^2/20) / (1 + 1.96^2/10), the known [0.490, 0.943].
+  const Interval i = wilson_interval(0.8, 10);
+  EXPECT_NEAR(i.lo, 0.4902, 1e-3);
+  EXPECT_NEAR(i.hi, 0.9433, 1e-3);
+  // All right still leaves room below; more trials narrow it.
+  EXPECT_NEAR(wilson_interval(1.0, 10).lo, 0.7225, 1e-3);
+  EXPECT_DOUBLE_EQ(wilson_interval(1.0, 10).hi, 1.0);
+  EXPECT_LT(wilson_interval(0.8, 1000).hi - wilson_interval(0.8, 1000).lo, 0.05);
+  EXPECT_TRUE(std::isnan(wilson_interval(0.5, 0).lo));
 }
 
 TEST_F(FidelityReportTest, ModelFileKeepsPriorsAndClassifier) {

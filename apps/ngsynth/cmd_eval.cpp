@@ -38,8 +38,9 @@ Run add_eval(CLI::App& app) {
       "the real events as a yardstick); median RMS, peak, decay and body pitch (the\n"
       "strongest peak between 30 and 400 Hz) of real and sampled events; and how far, in\n"
       "semitones, a resynthesis's pitch lies from its original's (median; 'resyn st').\n"
-      "Columns ending in r/s give real/sampled. --json adds the resyntheses' levels and\n"
-      "what every set is heard as.");
+      "Columns ending in r/s give real/sampled. --json adds the resyntheses' levels,\n"
+      "what every set is heard as, and 95 % (Wilson) intervals of every accuracy: with\n"
+      "3 to 16 test events per class, one event moves a class's figure by 6 to 33 points.");
   app.add_option("--model", a->model, "Model file (.ngs)")->required();
   app.add_option("--data", a->data, "Dataset file from `ngsynth prepare`")->required();
   app.add_option("--json", a->json, "Also write the results to this JSON file");
@@ -54,6 +55,9 @@ Run add_eval(CLI::App& app) {
       ->check(CLI::Range(0, 100000));
   app.add_option("-t,--temperature", a->fidelity.temperature, "Temperature of the samples")
       ->check(CLI::Range(0.0, 10.0));
+  app.add_option("--resynth-draws", a->fidelity.resynth_draws,
+                 "Noise draws decoded and judged per real event (default 4)")
+      ->check(CLI::Range(1, 1000));
   add_prior_option(app, a->prior);
   app.add_flag("--no-fidelity", a->no_fidelity, "Skip the class-fidelity measures");
   return [a] {

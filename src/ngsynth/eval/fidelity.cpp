@@ -114,16 +114,33 @@ Levels summarise(const EventLevels& e, const std::vector<bool>& mask = {}) {
 }
 
 // Median over the events `mask` keeps of the semitones between a real event's body pitch
-// and its resynthesis's.
+// and its resyntheses' (resynthesis r is of real event r mod the number of real events).
 double pitch_error(const EventLevels& real, const EventLevels& resynth,
                    const std::vector<bool>& mask = {}) {
   std::vector<double> d;
-  for (std::size_t i = 0; i < real.pitch_hz.size(); ++i)
-    if (mask.empty() || mask[i]) d.push_back(semitones_apart(real.pitch_hz[i], resynth.pitch_hz[i]));
+  const std::size_t n = real.pitch_hz.size();
+  for (std::size_t r = 0; r < resynth.pitch_hz.size(); ++r)
+    if (mask.empty() || mask[r % n])
+      d.push_back(semitones_apart(real.pitch_hz[r % n], resynth.pitch_hz[r]));
   return median(d);
 }
 
+// A mask over the events, repeated once per draw of their resyntheses.
+std::vector<bool> tile(const std::vector<bool>& mask, int times) {
+  std::vector<bool> out;
+  for (int d = 0; d < times; ++d) out.insert(out.end(), mask.begin(), mask.end());
+  return out;
+}
+
 }  // namespace
+
+Interval wilson_interval(double p, int n) {
+  if (n <= 0 || !std::isfinite(p)) return {};
+  const double z = 1.959964, z2n = z * z / n;
+  const double centre = (p + z2n / 2) / (1 + z2n);
+  const double half = z / (1 + z2n) * std::sqrt(p * (1 - p) / n + z2n / (4.0 * n));
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
 
 Levels measure_levels(const torch::Tensor& audio, int sample_rate) {
   return summarise(measure_events(audio, sample_rate));
@@ -135,6 +152,7 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   check_dataset_fits(data, g);
   if (classifier.empty()) throw Error("class fidelity needs a drum classifier");
   if (o.samples < 0) throw Error("the number of samples per class must be >= 0");
+  if (o.resynth_draws < 1) throw Error("the number of resynthesis draws must be >= 1");
   if (data.sample_rate != classifier.net->sample_rate())
     throw Error("the classifier was trained at another sample rate than the dataset's");
   const auto& classes = model.info.classes;
@@ -148,7 +166,8 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   if (idx.empty()) throw Error(std::string("the dataset has no ") + split_name(split) + " events");
   const torch::Device device = module_device(*model.vae);
 
-  // Real events and their resyntheses through the grain path.
+  // Real events and their resyntheses through the grain path: resynthesis d * E + i is
+  // draw d of real event i (E events).
   const Batch real = Batcher(data, idx, static_cast<int>(idx.size()), 0).chunk(0);
   std::vector<int> truth(idx.size()), real_model_class(idx.size());
   for (std::size_t i = 0; i < idx.size(); ++i) {
@@ -162,12 +181,15 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     model.vae->eval();
     std::vector<torch::Tensor> parts;
     at::Generator gen = make_generator(mix_seed(o.seed, 0x7e5));
+    std::vector<torch::Tensor> mus, labels;
     for (int64_t i = 0; i < real.audio.size(0); i += 16) {
       const torch::Tensor a = real.audio.slice(0, i, std::min<int64_t>(i + 16, real.audio.size(0)));
-      const torch::Tensor labels = map_labels(real.labels.slice(0, i, i + a.size(0)), model_class);
-      parts.push_back(model.vae->decode(model.vae->encode(a.to(device)).mu, labels.to(device), gen)
-                          .to(torch::kCPU));
+      labels.push_back(map_labels(real.labels.slice(0, i, i + a.size(0)), model_class).to(device));
+      mus.push_back(model.vae->encode(a.to(device)).mu);
     }
+    for (int d = 0; d < o.resynth_draws; ++d)
+      for (std::size_t c = 0; c < mus.size(); ++c)
+        parts.push_back(model.vae->decode(mus[c], labels[c], gen).to(torch::kCPU));
     resynth = torch::cat(parts);
   }
   const Classifier::Result resynth_r = classifier.classify(resynth);
@@ -198,13 +220,16 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   std::vector<torch::Tensor> all_samples, all_weights;
   for (std::size_t k = 0; k < classes.size(); ++k) {
     std::vector<bool> mask(idx.size());
-    std::vector<int> t, p_real, p_resynth;
+    std::vector<int> t, p_real, t_resynth, p_resynth;
     for (std::size_t i = 0; i < idx.size(); ++i) {
       mask[i] = real_model_class[i] == int(k);
       if (!mask[i]) continue;
       t.push_back(truth[i]);
       p_real.push_back(real_r.predicted[i]);
-      p_resynth.push_back(resynth_r.predicted[i]);
+      for (int d = 0; d < o.resynth_draws; ++d) {
+        t_resynth.push_back(truth[i]);
+        p_resynth.push_back(resynth_r.predicted[d * idx.size() + i]);
+      }
     }
     FidelityRow row;
     row.name = classes[k];
@@ -213,10 +238,12 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     row.resynth_heard_as.assign(classifier.classes.size(), 0);
     for (int p : p_resynth) ++row.resynth_heard_as[p];
     row.real_accuracy = accuracy(p_real, t);
-    row.resynth_accuracy = accuracy(p_resynth, t);
+    row.resynth_accuracy = accuracy(p_resynth, t_resynth);
+    row.real_interval = wilson_interval(row.real_accuracy, row.real_events);
+    row.resynth_interval = wilson_interval(row.resynth_accuracy, row.real_events);
     if (!t.empty()) {
       row.real = summarise(real_levels, mask);
-      row.resynth = summarise(resynth_levels, mask);
+      row.resynth = summarise(resynth_levels, tile(mask, o.resynth_draws));
       row.resynth_pitch_error = pitch_error(real_levels, resynth_levels, mask);
     }
     if (can_sample) {
@@ -224,6 +251,7 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
       row.sampled_events = int(s.predicted.size());
       for (int p : s.predicted) ++row.heard_as[p];
       row.sampled_accuracy = double(row.heard_as[judge[k]]) / std::max<std::size_t>(1, s.predicted.size());
+      row.sampled_interval = wilson_interval(row.sampled_accuracy, row.sampled_events);
       row.sampled = class_sample_levels[k];
       if (t.size() >= 8) {
         const torch::Tensor real_emb = select(real_r.embedding, mask);
@@ -244,7 +272,11 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   all.name = "all";
   all.real_events = int(idx.size());
   all.real_accuracy = accuracy(real_r.predicted, truth);
-  all.resynth_accuracy = accuracy(resynth_r.predicted, truth);
+  std::vector<int> all_truth;
+  for (int d = 0; d < o.resynth_draws; ++d) all_truth.insert(all_truth.end(), truth.begin(), truth.end());
+  all.resynth_accuracy = accuracy(resynth_r.predicted, all_truth);
+  all.real_interval = wilson_interval(all.real_accuracy, all.real_events);
+  all.resynth_interval = wilson_interval(all.resynth_accuracy, all.real_events);
   all.real = summarise(real_levels);
   all.resynth = summarise(resynth_levels);
   all.resynth_pitch_error = pitch_error(real_levels, resynth_levels);
@@ -260,6 +292,7 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     }
     all.sampled_events = total;
     all.sampled_accuracy = total ? double(right) / total : NAN;
+    all.sampled_interval = wilson_interval(all.sampled_accuracy, total);
     all.sampled = summarise(sample_levels);
     if (!all_samples.empty()) {
       torch::Tensor w = torch::cat(all_weights);
@@ -272,6 +305,7 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
 
 namespace {
 json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json interval_json(const Interval& i) { return json::array({number(i.lo), number(i.hi)}); }
 json levels_json(const Levels& l) {
   return {{"rms_db", number(l.rms_db)}, {"peak_db", number(l.peak_db)},
           {"decay_ms", number(l.decay_ms)}, {"silent_tail", number(l.silent_tail)},
@@ -292,6 +326,9 @@ json FidelityReport::to_json() const {
                 {"real_accuracy", number(r.real_accuracy)},
                 {"sampled_accuracy", number(r.sampled_accuracy)},
                 {"resynth_accuracy", number(r.resynth_accuracy)},
+                {"real_accuracy_interval", interval_json(r.real_interval)},
+                {"sampled_accuracy_interval", interval_json(r.sampled_interval)},
+                {"resynth_accuracy_interval", interval_json(r.resynth_interval)},
                 {"resynth_pitch_error_semitones", number(r.resynth_pitch_error)},
                 {"frechet", number(r.frechet)},
                 {"frechet_real_halves", number(r.frechet_halves)},
@@ -305,6 +342,7 @@ json FidelityReport::to_json() const {
             {"classes", json::object()},
             {"samples_per_class", options.samples},
             {"temperature", options.temperature},
+            {"resynth_draws", options.resynth_draws},
             {"seed", options.seed},
             {"prior", prior}};
   for (const auto& r : classes) j["classes"][r.name] = row(r);

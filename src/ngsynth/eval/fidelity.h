@@ -4,10 +4,15 @@
 //   sampled accuracy   events sampled per class (event prior, temperature T) assigned to
 //                      the class they were sampled for
 //   resynth accuracy   the split's events through the grain path, decoded with their class
+//                      (`resynth_draws` noise draws of each, all judged)
 //   Frechet distance   between Gaussians fitted to the classifier embeddings of real events
 //                      and of samples (as FAD, Kilgour et al. 2019, does with VGGish): low
 //                      when samples are both realistic and as varied as real events. Its
 //                      yardstick is the distance between two halves of the real events.
+//   intervals          95 % Wilson intervals of the accuracies: per class the test split
+//                      holds 3 to 16 events, so one event moves a class's figure 6 to 33
+//                      points. A resynthesis's n is its events, not its draws (the draws
+//                      of one event are not independent judgements).
 //   levels             median RMS and peak (dBFS) and decay time (from the peak of the
 //                      10 ms RMS envelope to its last frame within 20 dB of it)
 #pragma once
@@ -27,6 +32,7 @@ namespace ngsynth {
 struct FidelityOptions {
   int samples = 32;          // sampled events per class
   double temperature = 0.5;  // of the event prior (the `sample` default)
+  int resynth_draws = 4;     // noise draws decoded and judged per real event
   uint64_t seed = 1234;
 };
 
@@ -36,10 +42,18 @@ struct Levels {  // medians over a set of events
   double pitch_hz = NAN;     // the body's pitch (audio/levels.h)
 };
 
+// A 95 % confidence interval of a proportion.
+struct Interval {
+  double lo = NAN, hi = NAN;
+};
+// Wilson's score interval of a proportion p observed over n trials (NaN for n = 0).
+Interval wilson_interval(double p, int n);
+
 struct FidelityRow {
   std::string name;  // class, or "all"
   int real_events = 0, sampled_events = 0;
   double real_accuracy = NAN, sampled_accuracy = NAN, resynth_accuracy = NAN;
+  Interval real_interval, sampled_interval, resynth_interval;
   double frechet = NAN, frechet_halves = NAN;  // NaN where too few real events (< 8)
   // Median distance between each real event's body pitch and its resynthesis's, semitones.
   double resynth_pitch_error = NAN;
