@@ -92,6 +92,18 @@ TEST(Options, FilesWithoutTheTonalKeyAreThePlainNoiseDecoder) {
   EXPECT_EQ(g.decoder_outputs(), g.n_bins());
 }
 
+TEST(Options, ClassFilmRoundTripsIsOffInOldFilesAndNeedsTheClass) {
+  GrainOptions g = make_preset("fast").grain;
+  EXPECT_FALSE(g.class_film);
+  g.class_film = true;
+  EXPECT_TRUE(json(g).get<GrainOptions>().class_film);
+  EXPECT_NO_THROW(g.validate());
+  EXPECT_FALSE((json{{"z_dim", 32}}.get<GrainOptions>().class_film));  // files from before it
+  g.conditional = false;
+  const std::string msg = error_of([&] { g.validate(); });
+  EXPECT_NE(msg.find("class_film"), std::string::npos) << msg;
+}
+
 TEST(Options, TrainJsonRoundTripKeepsEveryField) {
   TrainOptions t;
   t.max_steps = 1234567890123;

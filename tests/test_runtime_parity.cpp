@@ -2,7 +2,7 @@
 // decoding (one class and mixed classes), the event decoder (GRU and LSTM, both through
 // LibTorch's own modules with autograd and through the inference kernels), and grain
 // streams, within 1e-5 of the largest reference sample, for the fast and paper presets
-// and the tonal one (the fast preset with the tonal bank) (untrained weights, perturbed so that every LayerNorm and the post-filter matter); and
+// and the tonal one (the fast preset with the tonal bank), and the fast one with FiLM (untrained weights, perturbed so that every LayerNorm and the post-filter matter); and
 // the model file's runtime weights: written by save_model, read without LibTorch, the same
 // sound as the model's; a version-1 file still plays through LibTorch and is a clear error
 // for the torch-free loader.
@@ -56,10 +56,19 @@ class RuntimeParity : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     torch::manual_seed(1);
-    preset_ = make_preset(GetParam());
+    // "film": the fast preset with the class scaling and shifting every decoder layer.
+    preset_ = make_preset(GetParam() == "film" ? "fast" : GetParam());
+    preset_.grain.class_film = GetParam() == "film";
     preset_.grain.n_classes = 3;
     vae_ = GrainVae(preset_.grain);
     perturb(*vae_, 2);
+    if (preset_.grain.class_film) {  // FiLM starts at zero: make every class's gamma and beta show
+      torch::NoGradGuard no_grad;
+      bool found = false;
+      for (auto& p : vae_->named_parameters())
+        if (p.key() == "decoder.film.weight") p.value().add_(torch::randn_like(p.value()) * 0.5), found = true;
+      EXPECT_TRUE(found);
+    }
     if (preset_.grain.tonal) {  // tones as loud as the noise, so that the bank's part shows
       torch::NoGradGuard no_grad;
       const int64_t bins = preset_.grain.n_bins();
@@ -158,7 +167,35 @@ TEST_P(RuntimeParity, HalfPrecisionRecurrentWeightsChangeEventsLittle) {
   std::printf("[ half-precision recurrent weights: latent series within %.2e ]\n", err);
 }
 
-INSTANTIATE_TEST_SUITE_P(Presets, RuntimeParity, ::testing::Values("fast", "paper", "tonal"));
+TEST(ClassFilm, TheClassScalesAndShiftsTheDecoder) {
+  // Parity alone would pass if both paths ignored FiLM: its weights must change the sound.
+  torch::manual_seed(4);
+  GrainOptions g = make_preset("fast").grain;
+  g.class_film = true;
+  g.n_classes = 3;
+  GrainVae vae(g);
+  vae->eval();
+  const int64_t n = 6;
+  const torch::Tensor z = torch::randn({1, n, g.z_dim});
+  auto decode = [&] { return vae->decode(z, class_label(1), runtime_noise(3, n, g.grain)).clone(); };
+  const torch::Tensor plain = decode();  // zero at the start: the plain decoder
+  torch::Tensor w = vae->named_parameters()["decoder.film.weight"];  // shares the storage
+  EXPECT_EQ(w.abs().max().item<float>(), 0.0f);
+  {
+    torch::NoGradGuard no_grad;
+    w.select(1, 1).fill_(0.5);  // class 1's gamma and beta
+  }
+  const torch::Tensor filmed = decode();
+  EXPECT_GT((filmed - plain).abs().max().item<float>(), 1e-3 * plain.abs().max().item<float>());
+  {
+    torch::NoGradGuard no_grad;
+    w.select(1, 1).zero_();
+    w.select(1, 0).fill_(0.5);  // another class's: class 1 decodes as before
+  }
+  EXPECT_TRUE(torch::allclose(decode(), plain));
+}
+
+INSTANTIATE_TEST_SUITE_P(Presets, RuntimeParity, ::testing::Values("fast", "paper", "tonal", "film"));
 
 class RuntimeModelFile : public ::testing::Test {
  protected:

@@ -7,7 +7,7 @@ namespace nn = torch::nn;
 
 NoiseDecoderImpl::NoiseDecoderImpl(const GrainOptions& o)
     : grain_(o.grain), bins_(o.n_bins()), n_classes_(o.conditional ? o.n_classes : 0),
-      tonal_(o.tonal) {
+      tonal_(o.tonal), hidden_(o.decoder_hidden), layers_(o.decoder_layers) {
   mlp_ = nn::Sequential();
   int64_t in = o.z_dim + n_classes_;
   for (int i = 0; i < o.decoder_layers; ++i) {
@@ -19,6 +19,12 @@ NoiseDecoderImpl::NoiseDecoderImpl(const GrainOptions& o)
   nn::Linear out(in, o.decoder_outputs());
   mlp_->push_back(out);
   mlp_ = register_module("mlp", mlp_);
+  if (o.class_film && n_classes_ > 0) {
+    film_ = register_module(
+        "film", nn::Linear(nn::LinearOptions(n_classes_, 2 * hidden_ * layers_).bias(false)));
+    torch::NoGradGuard no_grad;
+    film_->weight.zero_();  // starts as the plain decoder
+  }
   if (tonal_) {
     // The tonal bank starts about 50 dB below the noise (bias -3: 2 sigmoid(-3)^ln 10 ~
     // 2e-3), so training begins from the plain noise decoder and lets tones in where they pay.
@@ -40,8 +46,22 @@ NoiseDecoderImpl::NoiseDecoderImpl(const GrainOptions& o)
 
 torch::Tensor NoiseDecoderImpl::magnitudes(const torch::Tensor& z, const torch::Tensor& cond) {
   torch::Tensor input = n_classes_ > 0 ? torch::cat({z, cond}, 1) : z;
+  torch::Tensor x;
+  if (film_) {  // Linear, LayerNorm, FiLM, LeakyReLU per hidden layer; then the output Linear
+    const torch::Tensor f = film_->forward(cond);
+    x = input;
+    for (int64_t i = 0; i < layers_; ++i) {
+      x = mlp_->at<nn::LayerNormImpl>(3 * i + 1).forward(mlp_->at<nn::LinearImpl>(3 * i).forward(x));
+      x = x * (1.0 + f.narrow(1, 2 * hidden_ * i, hidden_)) +
+          f.narrow(1, 2 * hidden_ * i + hidden_, hidden_);
+      x = mlp_->at<nn::LeakyReLUImpl>(3 * i + 2).forward(x);
+    }
+    x = mlp_->at<nn::LinearImpl>(3 * layers_).forward(x);
+  } else {
+    x = mlp_->forward(input);
+  }
   // 2 sigmoid(x)^ln(10), as exp(ln(10) log sigmoid(x)): vectorised, 4x faster than pow.
-  torch::Tensor h = 2.0 * torch::exp(std::log(10.0) * torch::log_sigmoid(mlp_->forward(input)));
+  torch::Tensor h = 2.0 * torch::exp(std::log(10.0) * torch::log_sigmoid(x));
   // When rendering, bins below -100 dB are silence: a grain the model decodes as silent
   // comes out as digital zeros (the reference's + 1e-7 floor left a -93 dB hiss everywhere).
   if (!torch::GradMode::is_enabled()) h = h * (h >= kSilentMagnitude);

@@ -9,7 +9,9 @@
 // With GrainOptions::tonal the MLP also gives grain/2+1 tonal magnitudes (same activation,
 // not smoothed) for the tonal bank (runtime/tonal_bank.h): phase-continuous sinusoids on a
 // grid tonal_oversample times finer than the grain's bins, added to each grain at the
-// phases of its grain index.
+// phases of its grain index. With GrainOptions::class_film the class weights also scale
+// and shift every hidden layer after its LayerNorm: h (1 + gamma) + beta, [gamma, beta] of
+// layer i = the slice [2 i H, 2 (i + 1) H) of film(condition), a bias-free Linear.
 #pragma once
 
 #include <torch/torch.h>
@@ -40,7 +42,9 @@ class NoiseDecoderImpl : public torch::nn::Module {
   int64_t grain_, bins_;
   int64_t n_classes_;
   bool tonal_;
+  int64_t hidden_ = 0, layers_ = 0;
   torch::nn::Sequential mlp_{nullptr};
+  torch::nn::Linear film_{nullptr};  // class weights -> every layer's [gamma, beta]
   torch::Tensor rotations_;  // the tonal bank's (period, bins) complex unit rotations
   float tonal_gain_ = 0;
   int64_t tonal_size_ = 0;  // the bank's inverse FFT size

@@ -28,6 +28,7 @@ GrainScratch::GrainScratch(const GrainDecoder& d, int64_t max_grains_)
   mlp.resize(static_cast<std::size_t>(2 * max_grains * std::max(o.decoder_hidden, o.decoder_outputs())));
   noise.resize(static_cast<std::size_t>(o.grain));
   spectrum.resize(static_cast<std::size_t>(o.grain / 2 + 1));
+  if (o.class_film) film.resize(static_cast<std::size_t>(2 * o.decoder_hidden * o.decoder_layers));
 }
 
 GrainDecoder::GrainDecoder(const GrainOptions& options, const TensorSet& w)
@@ -51,6 +52,9 @@ GrainDecoder::GrainDecoder(const GrainOptions& options, const TensorSet& w)
     throw Error(o_.tonal ? "runtime weights: the decoder's output is not 2 (grain/2+1) (tonal)"
                          : "runtime weights: the decoder's output is not grain/2+1");
   mlp_.add(std::move(last));
+  if (o_.class_film && n_classes_ > 0)
+    film_ = w.at("grain.decoder.film.weight", {2 * int64_t(o_.decoder_hidden) * o_.decoder_layers,
+                                               n_classes_}).data;
   hann_ = hann_window(o_.grain);
   if (o_.post_filter_taps > 0)
     taps_ = w.at("grain.post_filter.weight", {1, 1, o_.post_filter_taps}).data;
@@ -64,7 +68,17 @@ void GrainDecoder::magnitudes(const float* z, int64_t n, const float* classes, f
     std::copy(z + j * o_.z_dim, z + (j + 1) * o_.z_dim, s.input.begin() + j * in);
     if (n_classes_ > 0) std::copy(classes, classes + n_classes_, s.input.begin() + j * in + o_.z_dim);
   }
-  mlp_.forward(s.input.data(), n, h, s.mlp.data());
+  const float* film = nullptr;
+  if (!film_.empty()) {  // [1 + gamma, beta] of every layer: the film weights times the classes
+    const int64_t rows = static_cast<int64_t>(s.film.size()), hidden = o_.decoder_hidden;
+    for (int64_t r = 0; r < rows; ++r) {
+      float v = 0;
+      for (int64_t c = 0; c < n_classes_; ++c) v += film_[r * n_classes_ + c] * classes[c];
+      s.film[r] = (r / hidden) % 2 == 0 ? 1.0f + v : v;
+    }
+    film = s.film.data();
+  }
+  mlp_.forward(s.input.data(), n, h, s.mlp.data(), film);
   noise_magnitudes(h, n * stride);
   for (int64_t j = 0; j < n; ++j) {
     float* row = h + j * stride;  // the noise magnitudes; the tonal ones are not smoothed

@@ -2,7 +2,8 @@
 // model/noise_decoder and model/grain_vae): an MLP with LayerNorm maps a grain latent z
 // (with the class weights when conditional) to grain/2+1 magnitudes H = 2 sigmoid(x)^ln 10
 // (zero below -100 dB), smoothed [1/4, 1/2, 1/4]; they filter uniform noise in the frequency domain
-// (kissfft); the grains are windowed and overlap-added with the exact window sum (flat
+// (kissfft) (with GrainOptions::class_film the class weights also scale and shift every
+// hidden layer after its LayerNorm); the grains are windowed and overlap-added with the exact window sum (flat
 // outer half-windows) and the learned FIR post-filter (audio/fir) shapes the result.
 // Noise grain j of a render seeded s is rt::uniform_noise(s, j): the same latents and seed
 // give the same samples on every machine. With GrainOptions::tonal the MLP gives grain/2+1
@@ -31,6 +32,7 @@ struct GrainScratch {
   int64_t max_grains;
   RealFft fft;
   std::vector<float> input, mlp, noise;
+  std::vector<float> film;  // every hidden layer's [scale, shift] for this call's class weights
   std::vector<std::complex<float>> spectrum;
   // The tonal bank's inverse FFT (size grain x tonal_oversample) and buffers; unused
   // without the bank. Bins above the bank's stay zero.
@@ -73,6 +75,9 @@ class GrainDecoder {
   GrainOptions o_;
   int64_t n_classes_;
   Mlp mlp_;
+  // class_film: the (2 hidden layers) x n_classes weights giving every layer's [gamma, beta]
+  // from the class weights (grain.decoder.film.weight); empty without.
+  std::vector<float> film_;
   std::vector<float> hann_, taps_;
   TonalBank tonal_;
 };

@@ -118,7 +118,7 @@ int64_t Mlp::widest() const {
   return w;
 }
 
-void Mlp::forward(const float* x, int64_t n, float* y, float* scratch) const {
+void Mlp::forward(const float* x, int64_t n, float* y, float* scratch, const float* film) const {
   const int64_t w = widest();
   float* buf[2] = {scratch, scratch + n * w};
   const float* in = x;
@@ -127,6 +127,13 @@ void Mlp::forward(const float* x, int64_t n, float* y, float* scratch) const {
     float* out = i + 1 == blocks_.size() ? y : buf[i % 2];
     b.linear.forward(in, n, out);
     if (b.norm) b.layer_norm.forward(out, n);
+    if (b.norm && film) {
+      const int64_t m = b.linear.out();
+      const float *scale = film, *shift = film + m;
+      for (int64_t r = 0; r < n; ++r)
+        for (int64_t k = 0; k < m; ++k) out[r * m + k] = out[r * m + k] * scale[k] + shift[k];
+      film += 2 * m;
+    }
     if (b.activation) leaky_relu(out, n * b.linear.out());
     in = out;
   }

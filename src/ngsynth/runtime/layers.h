@@ -62,8 +62,11 @@ class Mlp {
   int64_t out() const { return blocks_.back().linear.out(); }
   int64_t widest() const;  // the widest layer output
   // x (n x in) -> y (n x out); scratch: at least 2 * n * widest() floats. x, y, scratch
-  // must not overlap.
-  void forward(const float* x, int64_t n, float* y, float* scratch) const;
+  // must not overlap. With `film`, every block with a LayerNorm then scales and shifts its
+  // output, h scale + shift, for the same [scale (out), shift (out)] on every row; film
+  // holds them block after block.
+  void forward(const float* x, int64_t n, float* y, float* scratch,
+               const float* film = nullptr) const;
 
  private:
   std::vector<Block> blocks_;

@@ -33,6 +33,7 @@ void visit_grain(GrainOptions& o, Visit&& v) {
   v("decoder_hidden", o.decoder_hidden);
   v("decoder_layers", o.decoder_layers);
   v("conditional", o.conditional);
+  v("class_film", o.class_film);
   v("n_classes", o.n_classes);
   v("post_filter_taps", o.post_filter_taps);
   v("tonal", o.tonal);
@@ -97,6 +98,7 @@ void GrainOptions::validate() const {
   require(encoder_hidden > 0 && z_dim > 0, "z_dim", "sizes must be > 0");
   require(decoder_hidden > 0 && decoder_layers >= 1, "decoder_layers", "must be >= 1");
   require(n_classes >= 0, "n_classes", "must be >= 0");
+  require(!class_film || conditional, "class_film", "needs conditional = true");
   require(post_filter_taps == 0 || post_filter_taps % 2 == 1, "post_filter_taps",
           "must be 0 or odd");
   require(!stft_scales.empty(), "stft_scales", "needs at least one FFT size");

@@ -54,6 +54,10 @@ struct GrainOptions {
   int decoder_hidden          = 512;
   int decoder_layers          = 3;
   bool conditional            = true;   // concatenate the one-hot class to z
+  // The class also scales and shifts every hidden layer of the decoder after its LayerNorm
+  // (FiLM, Perez et al. 2018): h (1 + gamma_c) + beta_c, learned per class, zero at the
+  // start. Needs `conditional`. false = the one-hot at the input only.
+  bool class_film             = false;
   int n_classes               = 0;      // set from the dataset
   int post_filter_taps        = 65;     // learned FIR over the whole waveform; 0 = none
   // A deterministic branch beside the noise (beyond the paper): the decoder also gives
