@@ -2,7 +2,8 @@
 // and a decoder whose only output is one tonal bin, which must render one clean sinusoid
 // at the bin's frequency (on the grain's own grid, and on one 4 times finer) through every
 // overlap of every grain (a whole render, and a stream far into its grain count, which
-// makes no heap call), with the level the bank's gain promises.
+// makes no heap call), with the level the bank's gain promises; and a stream with
+// class_film (FiLM), which must make no heap call either.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -108,6 +109,34 @@ TEST(TonalBank, OneBinRendersOneCleanSinusoidAcrossGrains) {
     }
     EXPECT_EQ(test::new_calls(), heap) << "heap calls while streaming, oversampling " << r;
   }
+}
+
+TEST(TonalBank, AStreamWithClassFilmMakesNoHeapCall) {
+  // FiLM's scales and shifts are computed per call into the stream's scratch: real-time code.
+  GrainOptions g = small_options(256, 64, 4);
+  g.conditional = true, g.n_classes = 2, g.class_film = true;
+  const int64_t bins = g.grain / 2 + 1, hidden = g.decoder_hidden, in = g.z_dim + g.n_classes;
+  TensorSet w;
+  w.add("grain.decoder.mlp.0.weight", {hidden, in}, std::vector<float>(hidden * in, 0.1f));
+  w.add("grain.decoder.mlp.0.bias", {hidden}, std::vector<float>(hidden, 0.0f));
+  w.add("grain.decoder.mlp.1.weight", {hidden}, std::vector<float>(hidden, 1.0f));
+  w.add("grain.decoder.mlp.1.bias", {hidden}, std::vector<float>(hidden, 0.0f));
+  w.add("grain.decoder.mlp.3.weight", {2 * bins, hidden}, std::vector<float>(2 * bins * hidden, 0.05f));
+  w.add("grain.decoder.mlp.3.bias", {2 * bins}, std::vector<float>(2 * bins, -2.0f));
+  w.add("grain.decoder.film.weight", {2 * hidden, g.n_classes}, std::vector<float>(2 * hidden * 2, 0.3f));
+  const GrainDecoder decoder(g, w);
+  GrainStream stream(decoder, 3);
+  const std::vector<float> z(g.z_dim, 0.3f), classes = {0.25f, 0.75f};
+  std::vector<float> out(g.hop);
+  double energy = 0;
+  const long heap = test::new_calls();
+  for (int j = 0; j < 2000; ++j) {
+    test::NewCount count;
+    stream.next(z.data(), classes.data(), out.data());
+    for (float v : out) energy += double(v) * v;
+  }
+  EXPECT_EQ(test::new_calls(), heap) << "heap calls while streaming with class_film";
+  EXPECT_GT(energy, 0.0);
 }
 
 TEST(TonalBank, ADecoderOfTheWrongWidthIsNamed) {
