@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "model_test_util.h"
+#include "ngsynth/audio/levels.h"
 #include "ngsynth/eval/fidelity.h"
+#include "ngsynth/model/grain_vae.h"
 #include "ngsynth/model/classifier.h"
 #include "ngsynth/util/error.h"
 #include "test_support.h"
@@ -181,7 +183,8 @@ TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
                           "sampled_levels", "sampled_heard_as", "resynth_levels",
                           "resynth_heard_as", "resynth_pitch_error_semitones",
                           "real_accuracy_interval", "sampled_accuracy_interval",
-                          "resynth_accuracy_interval"})
+                          "resynth_accuracy_interval", "phaseless_accuracy",
+                          "phaseless_accuracy_interval"})
     EXPECT_TRUE(j["overall"].contains(key)) << key;
   for (const char* key : {"rms_db", "peak_db", "decay_ms", "silent_tail", "pitch_hz"})
     EXPECT_TRUE(j["overall"]["sampled_levels"].contains(key)) << key;
@@ -197,7 +200,13 @@ TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
   for (const auto& [name, n] : j["overall"]["resynth_heard_as"].items()) resynth_heard += n.get<int>();
   EXPECT_EQ(resynth_heard, 3 * j["overall"]["real_events"].get<int>());
   EXPECT_EQ(j["resynth_draws"].get<int>(), 3);
-  for (const char* which : {"real", "sampled", "resynth"}) {  // each interval holds its figure
+  EXPECT_EQ(j["resynth_keeps_level"], true);
+  int phaseless_right = 0;  // the yardstick is judged over as many draws as the resyntheses
+  for (const auto& [name, row] : j["classes"].items())
+    phaseless_right += int(std::lround(row["phaseless_accuracy"].get<double>() * 3 * row["real_events"].get<int>()));
+  EXPECT_NEAR(j["overall"]["phaseless_accuracy"].get<double>() * 3 * j["overall"]["real_events"].get<int>(),
+              phaseless_right, 1e-6);
+  for (const char* which : {"real", "sampled", "resynth", "phaseless"}) {  // each interval holds its figure
     const std::string key = std::string(which) + "_accuracy";
     const double p = j["overall"][key].get<double>();
     const auto& ci = j["overall"][key + "_interval"];
@@ -212,6 +221,47 @@ TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
   // Deterministic for a seed.
   EXPECT_EQ(evaluate_fidelity(*model_, *judge_, *data_, Split::test, o).to_json(), j);
   EXPECT_NE(r.table().find("sample%"), std::string::npos);
+}
+
+TEST_F(FidelityReportTest, ResynthesesAreJudgedAtTheirOriginalsLoudness) {
+  FidelityOptions o;
+  o.samples = 0;
+  o.resynth_draws = 2;
+  const nlohmann::json kept = evaluate_fidelity(*model_, *judge_, *data_, Split::test, o).to_json();
+  o.keep_level = false;
+  const nlohmann::json raw = evaluate_fidelity(*model_, *judge_, *data_, Split::test, o).to_json();
+  EXPECT_EQ(raw["resynth_keeps_level"], false);
+  const auto rms = [](const nlohmann::json& j, const char* which) {
+    return j["overall"][which]["rms_db"].get<double>();
+  };
+  // Each resynthesis is brought to its event's RMS unless its peak would pass the event's.
+  EXPECT_LE(rms(kept, "resynth_levels"), rms(kept, "real_levels") + 0.01);
+  EXPECT_LE(kept["overall"]["resynth_levels"]["peak_db"].get<double>(),
+            kept["overall"]["real_levels"]["peak_db"].get<double>() + 0.01);
+  EXPECT_GT(std::fabs(rms(kept, "resynth_levels") - rms(raw, "resynth_levels")), 0.1);
+  EXPECT_EQ(kept["overall"]["real_levels"], raw["overall"]["real_levels"]);
+}
+
+// The phaseless rebuild keeps what magnitudes hold (a tone's pitch, the energy) and loses
+// what phase holds (a click's sharpness).
+TEST(Fidelity, PhaselessRebuildKeepsMagnitudesAndLosesPhase) {
+  const int rate = 16000, n = 8000;
+  const torch::Tensor t = torch::arange(n, torch::kFloat32) / rate;
+  torch::Tensor click = torch::zeros({n});
+  click[4000] = 1.0f;
+  const torch::Tensor x = torch::stack({0.5 * torch::sin(2 * M_PI * 150 * t), click});
+  at::Generator gen = make_generator(3);
+  const torch::Tensor y = phaseless(x, 1024, 256, gen);
+  ASSERT_EQ(y.sizes(), x.sizes());
+  // The tone's energy stays within a critical band of it: 90 % between 100 and 200 Hz.
+  const torch::Tensor power = torch::fft::rfft(y[0]).abs().square();
+  const auto bin = [&](double hz) { return int64_t(hz * n / rate); };
+  EXPECT_GT((power.slice(0, bin(100), bin(200)).sum() / power.sum()).item<double>(), 0.9);
+  EXPECT_NEAR(rms_db(y[0].contiguous().data_ptr<float>(), n), rms_db(x[0].contiguous().data_ptr<float>(), n), 0.01);
+  EXPECT_LT(y[1].abs().max().item<double>(), 0.3);  // the click is smeared over its frames
+  at::Generator again = make_generator(3), other = make_generator(4);
+  EXPECT_TRUE(torch::equal(phaseless(x, 1024, 256, again), y));
+  EXPECT_FALSE(torch::equal(phaseless(x, 1024, 256, other), y));
 }
 
 TEST_F(FidelityReportTest, NeedsAtLeastOneResynthesisDraw) {

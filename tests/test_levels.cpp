@@ -79,6 +79,32 @@ TEST(Levels, BodyPitchIsTheStrongestLowPartialWithinAFractionOfAHertz) {
   EXPECT_NEAR(semitones_apart(100, 100 * std::pow(2.0, 1.0 / 12)), 1, 1e-12);
 }
 
+TEST(Levels, ScaleToLevelReachesTheRmsUnlessThePeakLimitBinds) {
+  std::vector<float> x(1000);
+  for (std::size_t k = 0; k < x.size(); ++k) x[k] = 0.1f * std::sin(0.05f * float(k));
+  const double before = rms_db(x.data(), 1000);
+  std::vector<float> y = x;
+  const float g = scale_to_level(y, before + 6, 1.0);
+  EXPECT_NEAR(rms_db(y.data(), 1000), before + 6, 1e-3);
+  EXPECT_NEAR(g, std::pow(10.0, 6.0 / 20), 1e-4);
+  for (std::size_t k = 0; k < x.size(); ++k) ASSERT_FLOAT_EQ(y[k], x[k] * g);
+  y = x;  // 40 dB up would peak at 10: held to the limit instead
+  EXPECT_NEAR(scale_to_level(y, before + 40, 0.5), 5.0, 1e-3);
+  EXPECT_NEAR(peak(y), 0.5, 1e-6);
+  std::vector<float> zeros(100, 0.0f);  // silence stays silence
+  EXPECT_EQ(scale_to_level(zeros, -10, 1.0), 1.0f);
+  EXPECT_EQ(peak(zeros), 0.0);
+  y = x;  // a silent target leaves the sound as it is
+  EXPECT_EQ(scale_to_level(y, -200, 1.0), 1.0f);
+  EXPECT_EQ(y, x);
+  // match_level: the reference's RMS, its peak as the limit.
+  std::vector<float> quiet = x;
+  for (float& v : quiet) v *= 0.25f;
+  match_level(quiet, x);
+  EXPECT_NEAR(rms_db(quiet.data(), 1000), before, 1e-3);
+  EXPECT_NEAR(peak(quiet), peak(x), 1e-6);
+}
+
 TEST(Levels, MedianOfTheFiniteValues) {
   EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2);
   EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);

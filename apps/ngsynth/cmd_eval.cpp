@@ -18,7 +18,7 @@ Run add_eval(CLI::App& app) {
   struct Args {
     std::string model, data, json, split = "test", device = "cpu", classifier, prior;
     uint64_t seed = 1234;
-    bool event_path = false, no_fidelity = false;
+    bool event_path = false, no_fidelity = false, raw_level = false;
     FidelityOptions fidelity;
   };
   auto a = std::make_shared<Args>();
@@ -33,7 +33,10 @@ Run add_eval(CLI::App& app) {
       "stored in the model by `export`, else the dataset's cached one, trained and cached\n"
       "beside it when missing) reports its accuracy on the real events of the split (the\n"
       "ceiling), on N events sampled per class (are they heard as the class asked for?) and\n"
-      "on the split's resyntheses; the Frechet distance between its embeddings of real and\n"
+      "on the split's resyntheses (at their originals' loudness, as `resynth` gives them),\n"
+      "beside its accuracy on the split's events rebuilt from their exact STFT magnitudes\n"
+      "(the model's grain and hop) with random phases ('ceil%': what a decoder of filtered\n"
+      "noise could keep at best); the Frechet distance between its embeddings of real and\n"
       "sampled events (realism and variety; beside it, the distance between two halves of\n"
       "the real events as a yardstick); median RMS, peak, decay and body pitch (the\n"
       "strongest peak between 30 and 400 Hz) of real and sampled events; and how far, in\n"
@@ -58,6 +61,8 @@ Run add_eval(CLI::App& app) {
   app.add_option("--resynth-draws", a->fidelity.resynth_draws,
                  "Noise draws decoded and judged per real event (default 4)")
       ->check(CLI::Range(1, 1000));
+  app.add_flag("--raw-resynth-level", a->raw_level,
+               "Judge and measure resyntheses at the decoder's own level, not their originals'");
   add_prior_option(app, a->prior);
   app.add_flag("--no-fidelity", a->no_fidelity, "Skip the class-fidelity measures");
   return [a] {
@@ -86,6 +91,7 @@ Run add_eval(CLI::App& app) {
     std::optional<FidelityReport> fidelity;
     if (!a->no_fidelity) {
       a->fidelity.seed = a->seed;
+      a->fidelity.keep_level = !a->raw_level;
       judge = !judge.empty()          ? judge
               : !m.classifier.empty() ? m.classifier
                                       : dataset_classifier(a->data, data, ClassifierOptions{},

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace ngsynth {
@@ -27,6 +28,17 @@ double decay_ms(const float* x, int64_t n, int sample_rate);
 double body_pitch_hz(const float* x, int64_t n, int sample_rate);
 // |12 log2(a / b)|: how far apart two pitches are, in semitones.
 double semitones_apart(double a_hz, double b_hz);
+
+// A resynthesis as loud as what it rebuilds. Every grain path decodes ~2 dB under its input
+// (the spectral losses weigh log magnitudes, which leave the overall level loose), so the
+// paths that rebuild a given sound scale it back: `out` is multiplied by the gain that
+// brings its RMS to `target_rms_db`, lowered where needed so that its peak stays at or under
+// `peak_limit` (linear). Leaves `out` as it is where it or the target is silent (below -150
+// dBFS) or the limit is not positive. Returns the gain applied.
+float scale_to_level(std::span<float> out, double target_rms_db, double peak_limit);
+// scale_to_level to the reference's RMS, with the reference's peak as the limit.
+float match_level(std::span<float> out, std::span<const float> reference);
+double peak(std::span<const float> x);
 
 // The median of the finite values (the mean of the middle two for an even count); NaN
 // for none.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "ngsynth/eval/evaluate.h"
 #include "ngsynth/model/device.h"
@@ -142,6 +143,27 @@ Interval wilson_interval(double p, int n) {
   return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
+torch::Tensor phaseless(const torch::Tensor& audio, int frame, int hop, at::Generator& gen) {
+  const torch::Tensor x = audio.to(torch::kCPU, torch::kFloat32);
+  const torch::Tensor window = torch::hann_window(frame);
+  const torch::Tensor mag =
+      torch::stft(x, frame, hop, frame, window, /*center=*/true, "constant", /*normalized=*/false,
+                  /*onesided=*/true, /*return_complex=*/true).abs();
+  const torch::Tensor phase = torch::rand(mag.sizes(), gen) * (2 * M_PI);
+  // Random phases add the overlapping frames incoherently (~5 dB under at 75 % overlap):
+  // each rebuild is brought back to its original's RMS (with no peak limit: a yardstick,
+  // not a sound to play).
+  torch::Tensor y = torch::istft(torch::polar(mag, phase), frame, hop, frame, window,
+                                 /*center=*/true, /*normalized=*/false, /*onesided=*/true,
+                                 x.size(1)).contiguous();
+  const torch::Tensor xc = x.contiguous();
+  const auto n = std::size_t(x.size(1));
+  for (int64_t r = 0; r < y.size(0); ++r)
+    scale_to_level({y.data_ptr<float>() + r * n, n}, rms_db(xc.data_ptr<float>() + r * n, int64_t(n)),
+                   std::numeric_limits<double>::infinity());
+  return y;
+}
+
 Levels measure_levels(const torch::Tensor& audio, int sample_rate) {
   return summarise(measure_events(audio, sample_rate));
 }
@@ -190,9 +212,22 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     for (int d = 0; d < o.resynth_draws; ++d)
       for (std::size_t c = 0; c < mus.size(); ++c)
         parts.push_back(model.vae->decode(mus[c], labels[c], gen).to(torch::kCPU));
-    resynth = torch::cat(parts);
+    resynth = torch::cat(parts).contiguous();
   }
+  const int64_t length = real.audio.size(1);
+  const torch::Tensor real_audio = real.audio.to(torch::kCPU, torch::kFloat32).contiguous();
+  for (int64_t r = 0; r < resynth.size(0) && o.keep_level; ++r)
+    match_level({resynth.data_ptr<float>() + r * length, std::size_t(length)},
+                {real_audio.data_ptr<float>() + (r % real_audio.size(0)) * length, std::size_t(length)});
   const Classifier::Result resynth_r = classifier.classify(resynth);
+  torch::Tensor rebuilt;  // the phaseless yardstick, in the same order as the resyntheses
+  {
+    at::Generator gen = make_generator(mix_seed(o.seed, 0x9a5e));
+    std::vector<torch::Tensor> parts;
+    for (int d = 0; d < o.resynth_draws; ++d) parts.push_back(phaseless(real_audio, g.grain, g.hop, gen));
+    rebuilt = torch::cat(parts);
+  }
+  const Classifier::Result phaseless_r = classifier.classify(rebuilt);
   const EventLevels real_levels = measure_events(real.audio, data.sample_rate);
   const EventLevels resynth_levels = measure_events(resynth, data.sample_rate);
 
@@ -220,7 +255,7 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   std::vector<torch::Tensor> all_samples, all_weights;
   for (std::size_t k = 0; k < classes.size(); ++k) {
     std::vector<bool> mask(idx.size());
-    std::vector<int> t, p_real, t_resynth, p_resynth;
+    std::vector<int> t, p_real, t_resynth, p_resynth, p_phaseless;
     for (std::size_t i = 0; i < idx.size(); ++i) {
       mask[i] = real_model_class[i] == int(k);
       if (!mask[i]) continue;
@@ -229,6 +264,7 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
       for (int d = 0; d < o.resynth_draws; ++d) {
         t_resynth.push_back(truth[i]);
         p_resynth.push_back(resynth_r.predicted[d * idx.size() + i]);
+        p_phaseless.push_back(phaseless_r.predicted[d * idx.size() + i]);
       }
     }
     FidelityRow row;
@@ -241,6 +277,8 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     row.resynth_accuracy = accuracy(p_resynth, t_resynth);
     row.real_interval = wilson_interval(row.real_accuracy, row.real_events);
     row.resynth_interval = wilson_interval(row.resynth_accuracy, row.real_events);
+    row.phaseless_accuracy = accuracy(p_phaseless, t_resynth);
+    row.phaseless_interval = wilson_interval(row.phaseless_accuracy, row.real_events);
     if (!t.empty()) {
       row.real = summarise(real_levels, mask);
       row.resynth = summarise(resynth_levels, tile(mask, o.resynth_draws));
@@ -277,6 +315,8 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   all.resynth_accuracy = accuracy(resynth_r.predicted, all_truth);
   all.real_interval = wilson_interval(all.real_accuracy, all.real_events);
   all.resynth_interval = wilson_interval(all.resynth_accuracy, all.real_events);
+  all.phaseless_accuracy = accuracy(phaseless_r.predicted, all_truth);
+  all.phaseless_interval = wilson_interval(all.phaseless_accuracy, all.real_events);
   all.real = summarise(real_levels);
   all.resynth = summarise(resynth_levels);
   all.resynth_pitch_error = pitch_error(real_levels, resynth_levels);
@@ -329,6 +369,8 @@ json FidelityReport::to_json() const {
                 {"real_accuracy_interval", interval_json(r.real_interval)},
                 {"sampled_accuracy_interval", interval_json(r.sampled_interval)},
                 {"resynth_accuracy_interval", interval_json(r.resynth_interval)},
+                {"phaseless_accuracy", number(r.phaseless_accuracy)},
+                {"phaseless_accuracy_interval", interval_json(r.phaseless_interval)},
                 {"resynth_pitch_error_semitones", number(r.resynth_pitch_error)},
                 {"frechet", number(r.frechet)},
                 {"frechet_real_halves", number(r.frechet_halves)},
@@ -343,6 +385,7 @@ json FidelityReport::to_json() const {
             {"samples_per_class", options.samples},
             {"temperature", options.temperature},
             {"resynth_draws", options.resynth_draws},
+            {"resynth_keeps_level", options.keep_level},
             {"seed", options.seed},
             {"prior", prior}};
   for (const auto& r : classes) j["classes"][r.name] = row(r);
@@ -352,17 +395,17 @@ json FidelityReport::to_json() const {
 std::string FidelityReport::table() const {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-8s %5s %6s %7s %7s %7s %7s %13s %13s %13s %13s %8s\n",
-                "class", "real", "real%", "sample%", "resyn%", "FD", "FD 1/2", "RMS dB r/s",
+  std::snprintf(line, sizeof line, "%-8s %5s %6s %7s %7s %6s %7s %7s %13s %13s %13s %13s %8s\n",
+                "class", "real", "real%", "sample%", "resyn%", "ceil%", "FD", "FD 1/2", "RMS dB r/s",
                 "peak dB r/s", "decay ms r/s", "pitch Hz r/s", "resyn st");
   out += line;
   auto pct = [](double v) { return std::isfinite(v) ? 100 * v : NAN; };
   auto add = [&](const FidelityRow& r) {
     std::snprintf(line, sizeof line,
-                  "%-8s %5d %6.0f %7.0f %7.0f %7.2f %7.2f %6.1f/%6.1f %6.1f/%6.1f %6.0f/%6.0f "
+                  "%-8s %5d %6.0f %7.0f %7.0f %6.0f %7.2f %7.2f %6.1f/%6.1f %6.1f/%6.1f %6.0f/%6.0f "
                   "%6.0f/%6.0f %8.2f\n",
                   r.name.c_str(), r.real_events, pct(r.real_accuracy), pct(r.sampled_accuracy),
-                  pct(r.resynth_accuracy), r.frechet, r.frechet_halves, r.real.rms_db,
+                  pct(r.resynth_accuracy), pct(r.phaseless_accuracy), r.frechet, r.frechet_halves, r.real.rms_db,
                   r.sampled.rms_db, r.real.peak_db, r.sampled.peak_db, r.real.decay_ms,
                   r.sampled.decay_ms, r.real.pitch_hz, r.sampled.pitch_hz, r.resynth_pitch_error);
     out += line;

@@ -4,7 +4,12 @@
 //   sampled accuracy   events sampled per class (event prior, temperature T) assigned to
 //                      the class they were sampled for
 //   resynth accuracy   the split's events through the grain path, decoded with their class
-//                      (`resynth_draws` noise draws of each, all judged)
+//                      (`resynth_draws` noise draws of each, all judged), each scaled to
+//                      its event's loudness as `resynth` does (audio/levels.h, match_level)
+//   phaseless accuracy the split's events rebuilt from their exact STFT magnitudes (a
+//                      Hann window of the model's grain, its hop) with random phases, as
+//                      many draws: what a decoder of filtered noise at this grain size
+//                      could keep at best, the yardstick of the resynthesis accuracy
 //   Frechet distance   between Gaussians fitted to the classifier embeddings of real events
 //                      and of samples (as FAD, Kilgour et al. 2019, does with VGGish): low
 //                      when samples are both realistic and as varied as real events. Its
@@ -33,6 +38,7 @@ struct FidelityOptions {
   int samples = 32;          // sampled events per class
   double temperature = 0.5;  // of the event prior (the `sample` default)
   int resynth_draws = 4;     // noise draws decoded and judged per real event
+  bool keep_level = true;    // resyntheses at their event's loudness (false: the raw decoder's)
   uint64_t seed = 1234;
 };
 
@@ -53,7 +59,8 @@ struct FidelityRow {
   std::string name;  // class, or "all"
   int real_events = 0, sampled_events = 0;
   double real_accuracy = NAN, sampled_accuracy = NAN, resynth_accuracy = NAN;
-  Interval real_interval, sampled_interval, resynth_interval;
+  double phaseless_accuracy = NAN;
+  Interval real_interval, sampled_interval, resynth_interval, phaseless_interval;
   double frechet = NAN, frechet_halves = NAN;  // NaN where too few real events (< 8)
   // Median distance between each real event's body pitch and its resynthesis's, semitones.
   double resynth_pitch_error = NAN;
@@ -80,6 +87,11 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
 // rows of b weighted by wb (m, summing to 1) when given.
 double frechet_distance(const torch::Tensor& a, const torch::Tensor& b,
                         const torch::Tensor& wb = {});
+
+// The events (N, samples) rebuilt from their STFT magnitudes (Hann window of `frame`
+// samples, `hop`) with phases drawn uniformly from `gen`, each at its original's RMS:
+// (N, samples).
+torch::Tensor phaseless(const torch::Tensor& audio, int frame, int hop, at::Generator& gen);
 
 // Levels of a set of events (N, samples) at `sample_rate`.
 Levels measure_levels(const torch::Tensor& audio, int sample_rate);

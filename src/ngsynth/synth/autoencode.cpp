@@ -1,12 +1,13 @@
 #include "ngsynth/synth/autoencode.h"
 
+#include "ngsynth/audio/levels.h"
 #include "ngsynth/synth/render.h"
 #include "ngsynth/util/error.h"
 
 namespace ngsynth {
 
 AutoencodeResult autoencode(GrainVae& vae, const std::vector<float>& audio,
-                            std::optional<int> label, uint64_t seed) {
+                            std::optional<int> label, uint64_t seed, bool keep_level) {
   const GrainOptions& o = vae->options();
   const torch::Tensor z = encode_sound(vae, audio);
   AutoencodeResult r;
@@ -16,6 +17,7 @@ AutoencodeResult autoencode(GrainVae& vae, const std::vector<float>& audio,
   }
   r.audio = render_latents(vae, z, class_label(std::max(r.label, 0)), seed,
                            static_cast<int64_t>(audio.size()));
+  if (keep_level) match_level(r.audio, audio);
   return r;
 }
 

@@ -2,7 +2,8 @@
 // model's rate, is encoded grain by grain (posterior means), decoded with a seeded noise
 // generator in the model's style, and cropped back to its length. For a class-conditional
 // model the class is given (any class: "this laughter as a snare"), or chosen as the one
-// whose decoding is spectrally closest to the input.
+// whose decoding is spectrally closest to the input. The resynthesis keeps the input's
+// loudness (audio/levels.h, match_level) unless keep_level is false.
 #pragma once
 
 #include <torch/torch.h>
@@ -21,6 +22,6 @@ struct AutoencodeResult {
 
 // audio: mono samples at the model's sample rate.
 AutoencodeResult autoencode(GrainVae& vae, const std::vector<float>& audio,
-                            std::optional<int> label, uint64_t seed);
+                            std::optional<int> label, uint64_t seed, bool keep_level = true);
 
 }  // namespace ngsynth

@@ -1,7 +1,9 @@
 #include "ngsynth/synth/latent_series.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include "ngsynth/audio/levels.h"
 #include "ngsynth/synth/render.h"
 #include "ngsynth/util/error.h"
 
@@ -42,7 +44,9 @@ std::vector<float> stretch(GrainVae& vae, const std::vector<float>& audio, doubl
   const int64_t m = vae->framing().grains_for(length);
   std::vector<double> pos(m);
   for (int64_t j = 0; j < m; ++j) pos[j] = double(j) / factor;
-  return render_latents(vae, interpolate_series(z, pos), class_label(label), seed, length);
+  std::vector<float> y = render_latents(vae, interpolate_series(z, pos), class_label(label), seed, length);
+  match_level(y, audio);
+  return y;
 }
 
 torch::Tensor blend_series(const torch::Tensor& a, const torch::Tensor& b, double mix,
@@ -59,7 +63,15 @@ torch::Tensor blend_series(const torch::Tensor& a, const torch::Tensor& b, doubl
 std::vector<float> blend(GrainVae& vae, const std::vector<float>& a, const std::vector<float>& b,
                          double mix, bool crossfade, int label, uint64_t seed) {
   torch::Tensor z = blend_series(encode_sound(vae, a), encode_sound(vae, b), mix, crossfade);
-  return render_latents(vae, z, class_label(label), seed, static_cast<int64_t>(a.size()));
+  std::vector<float> y = render_latents(vae, z, class_label(label), seed, static_cast<int64_t>(a.size()));
+  // As loud as the mix asks: the two inputs' RMS amplitudes weighted by the mean mix.
+  const double w = crossfade ? 0.5 : mix;
+  const auto amplitude = [](const std::vector<float>& x) {
+    return std::pow(10.0, rms_db(x.data(), int64_t(x.size())) / 20);
+  };
+  scale_to_level(y, 20 * std::log10((1 - w) * amplitude(a) + w * amplitude(b) + 1e-30),
+                 std::max(peak(a), peak(b)));
+  return y;
 }
 
 }  // namespace ngsynth

@@ -20,7 +20,8 @@ torch::Tensor fit_series(const torch::Tensor& z, int64_t m);
 
 // Time-stretch by `factor` (2 = twice as long) without changing pitch: the latent series is
 // read at 1/factor grains per hop and rendered with class `label`. The result has exactly
-// round(audio.size() * factor) samples; factor 1 is plain resynthesis.
+// round(audio.size() * factor) samples; factor 1 is plain resynthesis. Like a resynthesis,
+// it keeps the input's loudness (RMS, with the input's peak as a limit).
 std::vector<float> stretch(GrainVae& vae, const std::vector<float>& audio, double factor,
                            int label, uint64_t seed);
 
