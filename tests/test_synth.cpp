@@ -147,6 +147,17 @@ TEST_F(SynthTest, ResynthesesKeepTheInputsLoudness) {
   match_level(matched, sound_);
   EXPECT_EQ(matched, kept);
   EXPECT_TRUE(level_kept(stretch(model_.vae, sound_, 1.5, 1, 3)));
+  // A half-and-half blend: the mean of the two inputs' RMS amplitudes (or their mean peak).
+  const std::vector<float> other(other_.begin(), other_.begin() + int64_t(sound_.size()));
+  const auto amplitude = [](const std::vector<float>& x) {
+    return std::pow(10.0, rms_db(x.data(), int64_t(x.size())) / 20);
+  };
+  const std::vector<float> mixed = blend(model_.vae, sound_, other, 0.5, false, 1, 3);
+  const double target = 20 * std::log10(0.5 * amplitude(sound_) + 0.5 * amplitude(other));
+  const double got = rms_db(mixed.data(), int64_t(mixed.size()));
+  EXPECT_TRUE(std::fabs(got - target) < 0.01 ||
+              (got < target && std::fabs(peak(mixed) - 0.5 * (peak(sound_) + peak(other))) < 1e-5))
+      << got << " " << target;
 }
 
 TEST_F(SynthTest, StretchGivesExactlyTheAskedLength) {

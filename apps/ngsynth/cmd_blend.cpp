@@ -17,7 +17,8 @@ Run add_blend(CLI::App& app) {
   app.footer(
       "Blend two sounds in the grain latent space: B's latent series is fitted to A's\n"
       "length, then the two are averaged ((1 - mix) A + mix B) or, with --crossfade, moved\n"
-      "from A to B over the sound. The result lasts as long as A.\n"
+      "from A to B over the sound. The result lasts as long as A; its loudness (RMS) is\n"
+      "the inputs' mixed by the mix (0.5 for a crossfade).\n"
       "Example: ngsynth blend --model drums.ngs kick.wav snare.wav --mix 0.3 -o kare.wav");
   add_render_options(app, *a);
   app.add_option("a", a->a, "First sound file")->required();

@@ -13,7 +13,8 @@ Run add_resynth(CLI::App& app) {
   app.footer(
       "Resynthesise a sound of any length and sample rate in the model's style: it is\n"
       "resampled to the model's rate, encoded grain by grain, decoded, and written at the\n"
-      "model's rate with the same duration. A class-conditional model decodes with --class\n"
+      "model's rate with the same duration and loudness (RMS; never peaking above the\n"
+      "input). A class-conditional model decodes with --class\n"
       "(any class: a voice as a snare), or else with the class whose decoding is closest.\n"
       "Example: ngsynth resynth --model drums.ngs voice.wav --class snare -o voice_snare.wav");
   add_render_options(app, *a);

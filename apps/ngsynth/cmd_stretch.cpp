@@ -17,7 +17,8 @@ Run add_stretch(CLI::App& app) {
   app.footer(
       "Time-stretch a sound by a factor without changing its pitch: its grain-latent series\n"
       "is resampled in time (as NSynth users resize embeddings) and rendered grain by grain.\n"
-      "The result lasts exactly factor x the input; --factor 1 is plain resynthesis.\n"
+      "The result lasts exactly factor x the input, at its loudness (RMS); --factor 1 is\n"
+      "plain resynthesis.\n"
       "Example: ngsynth stretch --model drums.ngs crash.wav --factor 4 -o crash_x4.wav");
   add_render_options(app, *a);
   app.add_option("input", a->input, "Sound file")->required();

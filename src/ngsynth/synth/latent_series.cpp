@@ -1,6 +1,5 @@
 #include "ngsynth/synth/latent_series.h"
 
-#include <algorithm>
 #include <cmath>
 
 #include "ngsynth/audio/levels.h"
@@ -64,13 +63,14 @@ std::vector<float> blend(GrainVae& vae, const std::vector<float>& a, const std::
                          double mix, bool crossfade, int label, uint64_t seed) {
   torch::Tensor z = blend_series(encode_sound(vae, a), encode_sound(vae, b), mix, crossfade);
   std::vector<float> y = render_latents(vae, z, class_label(label), seed, static_cast<int64_t>(a.size()));
-  // As loud as the mix asks: the two inputs' RMS amplitudes weighted by the mean mix.
+  // As loud as the mix asks: the two inputs' RMS amplitudes and peaks weighted by the mean
+  // mix (mix 0 is exactly A's resynthesis).
   const double w = crossfade ? 0.5 : mix;
   const auto amplitude = [](const std::vector<float>& x) {
     return std::pow(10.0, rms_db(x.data(), int64_t(x.size())) / 20);
   };
   scale_to_level(y, 20 * std::log10((1 - w) * amplitude(a) + w * amplitude(b) + 1e-30),
-                 std::max(peak(a), peak(b)));
+                 (1 - w) * peak(a) + w * peak(b));
   return y;
 }
 
