@@ -29,7 +29,7 @@ TEST(DefaultModel, IsSmallAndSaysHowItWasMade) {
   for (const auto& s : made.at("sources"))
     EXPECT_EQ(s.get<std::string>().rfind("/usr/share/hydrogen/data/drumkits/", 0), 0u) << s;
   EXPECT_NE(made.at("ngsynth").get<std::string>().find("commit "), std::string::npos);
-  EXPECT_EQ(made.at("budget").at("grain_steps"), 8000);
+  EXPECT_EQ(made.at("budget").at("grain_steps"), 12000);
   EXPECT_EQ(made.at("budget").at("event_steps"), 2500);
   // The script's exact options are the ones the model was made with.
   std::ifstream script(fs::path(NGSYNTH_SOURCE_DIR) / "scripts" / "make-default-model.sh");
