@@ -103,7 +103,8 @@ Run add_eval(CLI::App& app) {
       if (m.has_event())
         std::snprintf(samples, sizeof samples, "%d samples per class at temperature %.2f, %s prior",
                       a->fidelity.samples, a->fidelity.temperature, fidelity->prior.c_str());
-      std::printf("\nclass fidelity (classifier test accuracy %.0f %%; %s; r/s = real/sampled):\n%s",
+      std::printf("\nclass fidelity (classifier test accuracy %.0f %%; %s; r/s = real/sampled;\n"
+                  "ceil%% = real events rebuilt from their exact magnitudes with random phases):\n%s",
                   100 * judge.info["test"].value("accuracy", NAN), samples,
                   fidelity->table().c_str());
     }
