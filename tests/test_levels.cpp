@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include "ngsynth/audio/conditioning.h"
+
 namespace ngsynth {
 namespace {
 
@@ -90,10 +92,10 @@ TEST(Levels, ScaleToLevelReachesTheRmsUnlessThePeakLimitBinds) {
   for (std::size_t k = 0; k < x.size(); ++k) ASSERT_FLOAT_EQ(y[k], x[k] * g);
   y = x;  // 40 dB up would peak at 10: held to the limit instead
   EXPECT_NEAR(scale_to_level(y, before + 40, 0.5), 5.0, 1e-3);
-  EXPECT_NEAR(peak(y), 0.5, 1e-6);
+  EXPECT_NEAR(peak_abs(y), 0.5, 1e-6);
   std::vector<float> zeros(100, 0.0f);  // silence stays silence
   EXPECT_EQ(scale_to_level(zeros, -10, 1.0), 1.0f);
-  EXPECT_EQ(peak(zeros), 0.0);
+  EXPECT_EQ(peak_abs(zeros), 0.0);
   y = x;  // a silent target leaves the sound as it is
   EXPECT_EQ(scale_to_level(y, -200, 1.0), 1.0f);
   EXPECT_EQ(y, x);
@@ -102,7 +104,7 @@ TEST(Levels, ScaleToLevelReachesTheRmsUnlessThePeakLimitBinds) {
   for (float& v : quiet) v *= 0.25f;
   match_level(quiet, x);
   EXPECT_NEAR(rms_db(quiet.data(), 1000), before, 1e-3);
-  EXPECT_NEAR(peak(quiet), peak(x), 1e-6);
+  EXPECT_NEAR(peak_abs(quiet), peak_abs(x), 1e-6);
 }
 
 TEST(Levels, MedianOfTheFiniteValues) {

@@ -1,5 +1,7 @@
 #include "ngsynth/audio/levels.h"
 
+#include "ngsynth/audio/conditioning.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -11,24 +13,18 @@ double rms_db(const float* x, int64_t n) {
   return 10 * std::log10(energy / double(std::max<int64_t>(n, 1)) + 1e-20);
 }
 
-double peak(std::span<const float> x) {
-  double top = 0;
-  for (float v : x) top = std::max(top, double(std::fabs(v)));
-  return top;
-}
-
 float scale_to_level(std::span<float> out, double target_rms_db, double peak_limit) {
   const double now = rms_db(out.data(), int64_t(out.size()));
   if (now < -150 || !(target_rms_db >= -150) || !(peak_limit > 0)) return 1.0f;
   double gain = std::pow(10.0, (target_rms_db - now) / 20);
-  const double top = peak(out);
+  const double top = peak_abs(out);
   if (top * gain > peak_limit) gain = peak_limit / top;
   for (float& v : out) v = float(v * gain);
   return float(gain);
 }
 
 float match_level(std::span<float> out, std::span<const float> reference) {
-  return scale_to_level(out, rms_db(reference.data(), int64_t(reference.size())), peak(reference));
+  return scale_to_level(out, rms_db(reference.data(), int64_t(reference.size())), peak_abs(reference));
 }
 
 double decay_ms(const float* x, int64_t n, int sample_rate) {

@@ -38,7 +38,6 @@ double semitones_apart(double a_hz, double b_hz);
 float scale_to_level(std::span<float> out, double target_rms_db, double peak_limit);
 // scale_to_level to the reference's RMS, with the reference's peak as the limit.
 float match_level(std::span<float> out, std::span<const float> reference);
-double peak(std::span<const float> x);
 
 // The median of the finite values (the mean of the middle two for an even count); NaN
 // for none.

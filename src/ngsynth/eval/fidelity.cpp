@@ -212,13 +212,14 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     for (int d = 0; d < o.resynth_draws; ++d)
       for (std::size_t c = 0; c < mus.size(); ++c)
         parts.push_back(model.vae->decode(mus[c], labels[c], gen).to(torch::kCPU));
-    resynth = torch::cat(parts).contiguous();
+    resynth = torch::cat(parts);
   }
   const int64_t length = real.audio.size(1);
   const torch::Tensor real_audio = real.audio.to(torch::kCPU, torch::kFloat32).contiguous();
-  for (int64_t r = 0; r < resynth.size(0) && o.keep_level; ++r)
-    match_level({resynth.data_ptr<float>() + r * length, std::size_t(length)},
-                {real_audio.data_ptr<float>() + (r % real_audio.size(0)) * length, std::size_t(length)});
+  if (o.keep_level)
+    for (int64_t r = 0; r < resynth.size(0); ++r)
+      match_level({resynth.data_ptr<float>() + r * length, std::size_t(length)},
+                  {real_audio.data_ptr<float>() + (r % real_audio.size(0)) * length, std::size_t(length)});
   const Classifier::Result resynth_r = classifier.classify(resynth);
   torch::Tensor rebuilt;  // the phaseless yardstick, in the same order as the resyntheses
   {

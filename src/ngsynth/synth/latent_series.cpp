@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "ngsynth/audio/conditioning.h"
 #include "ngsynth/audio/levels.h"
 #include "ngsynth/synth/render.h"
 #include "ngsynth/util/error.h"
@@ -70,7 +71,7 @@ std::vector<float> blend(GrainVae& vae, const std::vector<float>& a, const std::
     return std::pow(10.0, rms_db(x.data(), int64_t(x.size())) / 20);
   };
   scale_to_level(y, 20 * std::log10((1 - w) * amplitude(a) + w * amplitude(b) + 1e-30),
-                 (1 - w) * peak(a) + w * peak(b));
+                 (1 - w) * peak_abs(a) + w * peak_abs(b));
   return y;
 }
 
