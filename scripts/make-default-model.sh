@@ -3,7 +3,8 @@
 # the two kits hydrogen-data adds to the same folder), fast preset with the class scaling
 # and shifting every grain-decoder layer (FiLM, `class_film`), exact step counts and seed,
 # so that the same command gives the same model on any machine. 58 minutes on this
-# project's 2-core machine (the 60-minute budget of issue 8; the grain steps fill it). Resumable: run it again after a stop or a kill and it continues.
+# project's 2-core machine (the 60-minute budget of issue 8; the grain steps fill it).
+# Resumable: run it again after a stop or a kill and it continues.
 #   OUT=dir (default out/default): the model is OUT/drums.ngs, the work folder OUT/drums.make
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -70,7 +70,7 @@ std::vector<float> blend(GrainVae& vae, const std::vector<float>& a, const std::
   const auto amplitude = [](const std::vector<float>& x) {
     return std::pow(10.0, rms_db(x.data(), int64_t(x.size())) / 20);
   };
-  scale_to_level(y, 20 * std::log10((1 - w) * amplitude(a) + w * amplitude(b) + 1e-30),
+  scale_to_level(y, amplitude_to_db((1 - w) * amplitude(a) + w * amplitude(b)),
                  (1 - w) * peak_abs(a) + w * peak_abs(b));
   return y;
 }
