@@ -104,6 +104,22 @@ TEST(Options, ClassFilmRoundTripsIsOffInOldFilesAndNeedsTheClass) {
   EXPECT_NE(msg.find("class_film"), std::string::npos) << msg;
 }
 
+TEST(Options, FilterLossRoundTripsIsOffInOldFilesAndNeedsThePlainDecoder) {
+  GrainOptions g = make_preset("fast").grain;
+  EXPECT_EQ(g.filter_loss_weight, 0.0);
+  g.filter_loss_weight = 0.5;
+  EXPECT_EQ(json(g).get<GrainOptions>().filter_loss_weight, 0.5);
+  EXPECT_NO_THROW(g.validate());
+  EXPECT_EQ((json{{"z_dim", 32}}.get<GrainOptions>().filter_loss_weight), 0.0);
+  g.tonal = true;
+  std::string msg = error_of([&] { g.validate(); });
+  EXPECT_NE(msg.find("filter_loss_weight"), std::string::npos) << msg;
+  g.tonal = false;
+  g.filter_loss_weight = -1;
+  msg = error_of([&] { g.validate(); });
+  EXPECT_NE(msg.find("filter_loss_weight"), std::string::npos) << msg;
+}
+
 TEST(Options, TrainJsonRoundTripKeepsEveryField) {
   TrainOptions t;
   t.max_steps = 1234567890123;

@@ -65,15 +65,29 @@ torch::Tensor GrainVaeImpl::one_hot(const torch::Tensor& labels, int64_t n_grain
   return oh.unsqueeze(1).expand({-1, n_grains, -1}).reshape({-1, options_.n_classes});
 }
 
+namespace {
+
+// Noise is always drawn on the CPU so a seed gives the same grains on every device.
+torch::Tensor grain_noise(const torch::Tensor& z, int64_t grain, at::Generator& generator) {
+  TORCH_CHECK(z.dim() == 3, "decode: expected (batch, grains, z)");
+  return torch::rand({z.size(0) * z.size(1), grain}, generator) * 2.0 - 1.0;
+}
+
+}  // namespace
+
 torch::Tensor GrainVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& labels,
                                    at::Generator& generator) {
-  TORCH_CHECK(z.dim() == 3, "decode: expected (batch, grains, z)");
-  // Noise is always drawn on the CPU so a seed gives the same grains on every device.
-  return decode(z, labels, torch::rand({z.size(0) * z.size(1), options_.grain}, generator) * 2.0 - 1.0);
+  return decode(z, labels, grain_noise(z, options_.grain, generator));
 }
 
 torch::Tensor GrainVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& labels,
                                    const torch::Tensor& noise) {
+  return decode_parts(z, labels, noise).audio;
+}
+
+GrainVaeImpl::Decoded GrainVaeImpl::decode_parts(const torch::Tensor& z,
+                                                 const torch::Tensor& labels,
+                                                 const torch::Tensor& noise) {
   TORCH_CHECK(z.dim() == 3 && z.size(2) == options_.z_dim, "decode: expected (batch, grains, ",
               options_.z_dim, ")");
   const int64_t b = z.size(0), n = z.size(1);
@@ -90,7 +104,8 @@ torch::Tensor GrainVaeImpl::decode(const torch::Tensor& z, const torch::Tensor& 
     else
       audio = post_filter_->forward(audio.unsqueeze(1)).squeeze(1);
   }
-  return audio;
+  const torch::Tensor noise_part = options_.tonal ? h.narrow(-1, 0, options_.n_bins()) : h;
+  return {audio, smooth_magnitudes(noise_part).view({b, n, options_.n_bins()})};
 }
 
 torch::Tensor GrainVaeImpl::decode_grains(const torch::Tensor& z, const torch::Tensor& classes,
@@ -127,7 +142,8 @@ GrainVaeOutput GrainVaeImpl::forward(const torch::Tensor& audio, const torch::Te
   Posterior p = encode(audio);
   torch::Tensor eps = torch::randn(p.mu.sizes(), generator).to(p.mu.device());
   torch::Tensor z = p.mu + eps * (0.5 * p.logvar).exp();
-  return {decode(z, labels, generator), z, p.mu, p.logvar};
+  Decoded d = decode_parts(z, labels, grain_noise(z, options_.grain, generator));
+  return {d.audio, z, p.mu, p.logvar, d.filter};
 }
 
 torch::Tensor kl_per_grain(const Posterior& p) {

@@ -24,6 +24,7 @@ struct GrainVaeOutput {
   torch::Tensor z;       // (B, n, z_dim) sampled latents
   torch::Tensor mu;      // (B, n, z_dim)
   torch::Tensor logvar;  // (B, n, z_dim)
+  torch::Tensor filter;  // (B, n, grain/2+1) the smoothed noise magnitudes that shaped each grain
 };
 
 class GrainVaeImpl : public torch::nn::Module {
@@ -60,6 +61,11 @@ class GrainVaeImpl : public torch::nn::Module {
                          at::Generator& generator);
 
  private:
+  struct Decoded {
+    torch::Tensor audio, filter;
+  };
+  Decoded decode_parts(const torch::Tensor& z, const torch::Tensor& labels,
+                       const torch::Tensor& noise);
   torch::Tensor one_hot(const torch::Tensor& labels, int64_t n_grains) const;
 
   GrainOptions options_;

@@ -1,5 +1,7 @@
 #include "ngsynth/model/spectral.h"
 
+#include <cmath>
+
 namespace ngsynth {
 namespace F = torch::nn::functional;
 
@@ -23,6 +25,42 @@ SpectralDistance multiscale_spectral_distance(const torch::Tensor& x, const torc
     linear = linear + (sx - sy).norm() / (sx.norm() + 1e-7);
     log = log + ((sx + eps).log() - (sy + eps).log()).abs().mean();
   }
+  return {linear + log_weight * log, linear, log};
+}
+
+namespace {
+
+// Per grain: what turns |rfft(x w_j)| into the filter magnitude that makes grain j (n, 1).
+torch::Tensor filter_scales(const GrainFraming& framing, int64_t n, const torch::Device& device) {
+  const torch::Tensor w = framing.windows(n, device);  // (n, G)
+  const torch::Tensor coherent = framing.window_sum(n, device);
+  const torch::Tensor incoherent =
+      framing.overlap_add_windowed(w.square().unsqueeze(0)).squeeze(0) * coherent;
+  const torch::Tensor gain = (coherent / incoherent.clamp_min(1e-8).sqrt()).unsqueeze(0);
+  const torch::Tensor c = (framing.slice(gain).squeeze(0) * w).sum(-1) / w.square().sum(-1);
+  return (std::sqrt(3.0) * c / w.norm(2, -1)).unsqueeze(-1);
+}
+
+}  // namespace
+
+torch::Tensor filter_target(const torch::Tensor& audio, const GrainFraming& framing) {
+  const torch::Tensor grains = framing.slice(audio);  // (B, n, G), windowed
+  return (torch::fft::rfft(grains).abs() * filter_scales(framing, grains.size(1), audio.device()))
+      .clamp_max(2.0);
+}
+
+SpectralDistance filter_magnitude_distance(const torch::Tensor& audio, const GrainFraming& framing,
+                                           const torch::Tensor& filter, double log_weight,
+                                           double eps) {
+  const torch::Tensor target = filter_target(audio, framing).detach();
+  const int64_t n = target.size(1);
+  TORCH_CHECK(filter.sizes() == target.sizes(), "filter_magnitude_distance: expected filter (",
+              target.size(0), ", ", n, ", ", target.size(2), ")");
+  // eps is in stft_magnitude's units (divided by the window sum): bring it to the filter's.
+  const torch::Tensor middle_scale = filter_scales(framing, n, audio.device())[n / 2][0];
+  const double e = eps * (framing.windows(n)[n / 2].sum() * middle_scale.cpu()).item<double>();
+  torch::Tensor linear = (target - filter).norm() / (target.norm() + 1e-7);
+  torch::Tensor log = ((target + e).log() - (filter + e).log()).abs().mean();
   return {linear + log_weight * log, linear, log};
 }
 

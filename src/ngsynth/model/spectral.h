@@ -11,6 +11,8 @@
 
 #include <vector>
 
+#include "ngsynth/model/grains.h"
+
 namespace ngsynth {
 
 // x: (B, T) -> magnitudes (B, frames, n/2+1), amplitude-normalised.
@@ -26,6 +28,25 @@ struct SpectralDistance {
 SpectralDistance multiscale_spectral_distance(const torch::Tensor& x, const torch::Tensor& y,
                                               const std::vector<int>& scales,
                                               double log_weight, double eps);
+
+// The decoder's filter against the grains it should give (beyond the paper; see
+// GrainOptions::filter_loss_weight). audio: (B, T) target events; filter: (B, n, G/2+1) the
+// smoothed noise magnitudes H that shaped each decoded grain, n = framing's grains for T.
+// Uniform noise in [-1, 1] (variance 1/3) filtered by H has power |H|^2 / 3 per sample and
+// bin; windowed by w it has |H|^2 ||w||^2 / 3 per bin. Overlap-add then sums independent
+// noise grains incoherently, sum_j w_j^2 where a real signal adds up coherently,
+// (sum_j w_j)^2; for a periodic Hann at 75 % overlap the output is 4.3 dB quieter than
+// each grain. So the target is T_j = |rfft(x w_j)| sqrt(3) c_j / ||w_j||, where c_j is
+// sum_j w_j / sqrt(sum_j w_j^2) averaged over grain j's window, weighted by w_j^2 (1
+// where a flat edge stands alone): filtered noise of magnitudes T comes out of the decoder as loud as x. T is capped
+// at the decoder's ceiling of 2 (filter_target gives it, (B, n, G/2+1)). The same two
+// terms as above, over all grains at once:
+// ||T - H|| / ||T|| + log_weight mean |log(T + e) - log(H + e)|, with e = eps brought to
+// this scale (stft_magnitude divides by the window sum).
+torch::Tensor filter_target(const torch::Tensor& audio, const GrainFraming& framing);
+SpectralDistance filter_magnitude_distance(const torch::Tensor& audio, const GrainFraming& framing,
+                                           const torch::Tensor& filter, double log_weight,
+                                           double eps);
 
 // Log-spectral distance in dB (per item): sqrt(mean over bins of (10 log10 P_x/P_y)^2),
 // averaged over frames; P the power spectrum at n_fft (+1e-10). x, y: (B, T) -> (B).

@@ -41,6 +41,7 @@ void visit_grain(GrainOptions& o, Visit&& v) {
   v("stft_scales", o.stft_scales);
   v("log_weight", o.log_weight);
   v("log_eps", o.log_eps);
+  v("filter_loss_weight", o.filter_loss_weight);
 }
 
 template <typename Visit>
@@ -106,6 +107,9 @@ void GrainOptions::validate() const {
     require(is_power_of_two(s) && s >= 16 && s <= event_length(), "stft_scales",
             "each must be a power of two between 16 and the event length");
   require(log_weight >= 0 && log_eps > 0, "log_eps", "must be > 0");
+  require(filter_loss_weight >= 0, "filter_loss_weight", "must be >= 0");
+  require(filter_loss_weight == 0 || !tonal, "filter_loss_weight",
+          "needs tonal = false (the grain's magnitudes do not say which branch makes a bin)");
   require(is_power_of_two(tonal_oversample) && tonal_oversample <= 16, "tonal_oversample",
           "must be a power of two in 1..16");
 }

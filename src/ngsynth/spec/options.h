@@ -71,6 +71,12 @@ struct GrainOptions {
   std::vector<int> stft_scales = {1024, 512, 256, 128, 64};
   double log_weight           = 1.0;
   double log_eps              = 1e-5;
+  // Weight of a second, noise-free loss on the decoder's filter (beyond the paper): each
+  // grain's smoothed noise magnitudes against that grain's exact windowed magnitudes,
+  // scaled so that filtered noise of those magnitudes comes out as loud as the grain
+  // (model/spectral.h, filter_magnitude_distance). The output loss judges one random draw
+  // of noise; this one sees the filter itself. Needs tonal = false. 0 = the paper's loss.
+  double filter_loss_weight   = 0.0;
 
   int event_length() const { return (n_grains - 1) * hop + grain; }
   int n_bins() const { return grain / 2 + 1; }

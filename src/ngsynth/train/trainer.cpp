@@ -207,6 +207,14 @@ torch::Tensor spectral(const torch::Tensor& x, const torch::Tensor& y, const Gra
   return multiscale_spectral_distance(x, y, g.stft_scales, g.log_weight, g.log_eps).total;
 }
 
+// The filter's own loss, weighted (GrainOptions::filter_loss_weight); 0 when unused.
+torch::Tensor filter_loss(GrainVae& vae, const torch::Tensor& audio, const GrainVaeOutput& out) {
+  const GrainOptions& g = vae->options();
+  if (g.filter_loss_weight <= 0) return torch::zeros({}, audio.options());
+  return g.filter_loss_weight *
+         filter_magnitude_distance(audio, vae->framing(), out.filter, g.log_weight, g.log_eps).total;
+}
+
 StepLoss optimise(torch::optim::Optimizer& opt, const torch::Tensor& loss,
                   const torch::Tensor& recon, const torch::Tensor& kl) {
   opt.zero_grad();
@@ -226,7 +234,7 @@ StepLoss Trainer::grain_step(const Batch& batch, at::Generator& gen, double beta
   GrainVaeOutput out = vae_->forward(audio, batch.labels, gen);
   torch::Tensor d = spectral(audio, out.audio, state_.grain);
   torch::Tensor kl = kl_per_grain({out.mu, out.logvar});
-  return optimise(*optimizer_, d + beta * kl, d, kl);
+  return optimise(*optimizer_, d + filter_loss(vae_, audio, out) + beta * kl, d, kl);
 }
 
 StepLoss Trainer::temporal_step(const Batch& batch, at::Generator& gen, double beta) {
@@ -251,7 +259,7 @@ StepLoss Trainer::joint_step(const Batch& batch, at::Generator& gen, double beta
   torch::Tensor mse = (event_->standardise(ev.recon) - event_->standardise(z)).square().mean();
   const Posterior p{ev.mu, ev.logvar};
   torch::Tensor kl = kl_per_dimension(p).sum();
-  torch::Tensor loss = d + mse + beta * (kl_per_grain({grain.mu, grain.logvar}) +
+  torch::Tensor loss = d + filter_loss(vae_, audio, grain) + mse + beta * (kl_per_grain({grain.mu, grain.logvar}) +
                                          free_bits_kl(p, state_.event->free_bits));
   return optimise(*optimizer_, loss, d, kl);
 }
