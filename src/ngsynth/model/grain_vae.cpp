@@ -104,8 +104,8 @@ GrainVaeImpl::Decoded GrainVaeImpl::decode_parts(const torch::Tensor& z,
     else
       audio = post_filter_->forward(audio.unsqueeze(1)).squeeze(1);
   }
-  const torch::Tensor noise_part = options_.tonal ? h.narrow(-1, 0, options_.n_bins()) : h;
-  return {audio, smooth_magnitudes(noise_part).view({b, n, options_.n_bins()})};
+  // The noise magnitudes as a view; forward() smooths them, inference decodes never do.
+  return {audio, (options_.tonal ? h.narrow(-1, 0, options_.n_bins()) : h).view({b, n, -1})};
 }
 
 torch::Tensor GrainVaeImpl::decode_grains(const torch::Tensor& z, const torch::Tensor& classes,
@@ -143,7 +143,7 @@ GrainVaeOutput GrainVaeImpl::forward(const torch::Tensor& audio, const torch::Te
   torch::Tensor eps = torch::randn(p.mu.sizes(), generator).to(p.mu.device());
   torch::Tensor z = p.mu + eps * (0.5 * p.logvar).exp();
   Decoded d = decode_parts(z, labels, grain_noise(z, options_.grain, generator));
-  return {d.audio, z, p.mu, p.logvar, d.filter};
+  return {d.audio, z, p.mu, p.logvar, smooth_magnitudes(d.filter)};
 }
 
 torch::Tensor kl_per_grain(const Posterior& p) {

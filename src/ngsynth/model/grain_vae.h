@@ -62,7 +62,7 @@ class GrainVaeImpl : public torch::nn::Module {
 
  private:
   struct Decoded {
-    torch::Tensor audio, filter;
+    torch::Tensor audio, filter;  // filter: (B, n, grain/2+1) noise magnitudes, unsmoothed
   };
   Decoded decode_parts(const torch::Tensor& z, const torch::Tensor& labels,
                        const torch::Tensor& noise);

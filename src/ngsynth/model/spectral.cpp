@@ -41,24 +41,29 @@ torch::Tensor filter_scales(const GrainFraming& framing, int64_t n, const torch:
   return (std::sqrt(3.0) * c / w.norm(2, -1)).unsqueeze(-1);
 }
 
+torch::Tensor target_with_scales(const torch::Tensor& grains, const torch::Tensor& scales) {
+  return (torch::fft::rfft(grains).abs() * scales).clamp_max(2.0);
+}
+
 }  // namespace
 
 torch::Tensor filter_target(const torch::Tensor& audio, const GrainFraming& framing) {
   const torch::Tensor grains = framing.slice(audio);  // (B, n, G), windowed
-  return (torch::fft::rfft(grains).abs() * filter_scales(framing, grains.size(1), audio.device()))
-      .clamp_max(2.0);
+  return target_with_scales(grains, filter_scales(framing, grains.size(1), audio.device()));
 }
 
 SpectralDistance filter_magnitude_distance(const torch::Tensor& audio, const GrainFraming& framing,
                                            const torch::Tensor& filter, double log_weight,
                                            double eps) {
-  const torch::Tensor target = filter_target(audio, framing).detach();
-  const int64_t n = target.size(1);
+  const torch::Tensor grains = framing.slice(audio);  // (B, n, G), windowed
+  const int64_t n = grains.size(1);
+  const torch::Tensor scales = filter_scales(framing, n, audio.device());
+  const torch::Tensor target = target_with_scales(grains, scales).detach();
   TORCH_CHECK(filter.sizes() == target.sizes(), "filter_magnitude_distance: expected filter (",
               target.size(0), ", ", n, ", ", target.size(2), ")");
   // eps is in stft_magnitude's units (divided by the window sum): bring it to the filter's.
-  const torch::Tensor middle_scale = filter_scales(framing, n, audio.device())[n / 2][0];
-  const double e = eps * (framing.windows(n)[n / 2].sum() * middle_scale.cpu()).item<double>();
+  const double e =
+      eps * (framing.windows(n)[n / 2].sum() * scales[n / 2][0].cpu()).item<double>();
   torch::Tensor linear = (target - filter).norm() / (target.norm() + 1e-7);
   torch::Tensor log = ((target + e).log() - (filter + e).log()).abs().mean();
   return {linear + log_weight * log, linear, log};
