@@ -26,7 +26,9 @@ for pair in "$@"; do
   sox -V1 "$sound" "$tmp/norm$i.wav" norm -1
   clip "$tmp/norm$i.wav" "$tmp/real$i.wav"
   for m in "${!models[@]}"; do
-    "$ngsynth" resynth --model "${models[$m]}" "$sound" --class "$cls" --seed 1 \
+    # From the peak-normalised copy the real panel shows: a resynthesis keeps its input's
+    # loudness, so a quiet original would otherwise look many dB darker than its panel.
+    "$ngsynth" resynth --model "${models[$m]}" "$tmp/norm$i.wav" --class "$cls" --seed 1 \
       -o "$tmp/r$m-$i.wav" >/dev/null
     clip "$tmp/r$m-$i.wav" "$tmp/rc$m-$i.wav"
     parts+=("$tmp/rc$m-$i.wav")
