@@ -7,7 +7,7 @@
 # file of the model (out/kit), a drum loop (out/beat.wav) and the evaluation of the test
 # split (out/eval.json). No training: a few minutes after the build.
 #   --train   train the default model first (scripts/make-default-model.sh: fixed steps
-#             and seed, 30 to 60 minutes on 2 idle cores by CPU, resumable: run it again
+#             and seed, 30 to 60 minutes on 2 idle cores by CPU speed, resumable: run it again
 #             after a stop) into out/default/drums.ngs, and play that one
 #   OUT=dir   write into dir instead of ./out (it must not hold an earlier demo or kit)
 set -euo pipefail

@@ -40,9 +40,10 @@ TEST(DefaultModel, IsSmallAndSaysHowItWasMade) {
   const std::string options = s.substr(at + from.size(), s.find('\n', at) - at - from.size());
   EXPECT_NE(made.at("command").get<std::string>().find("-o drums.ngs " + options), std::string::npos)
       << made.at("command") << "\n" << options;
-  const auto seed_at = options.find("--seed ");
+  const std::string seed_flag = "--seed ";
+  const auto seed_at = options.find(seed_flag);
   ASSERT_NE(seed_at, std::string::npos) << options;
-  EXPECT_EQ(made.at("seed"), std::stoi(options.substr(seed_at + 7))) << options;
+  EXPECT_EQ(made.at("seed"), std::stoi(options.substr(seed_at + seed_flag.size()))) << options;
 }
 
 TEST(DefaultModel, EveryClassPlaysAHitWithoutLibTorch) {
