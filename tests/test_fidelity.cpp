@@ -184,7 +184,7 @@ TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
                           "resynth_heard_as", "resynth_pitch_error_semitones",
                           "real_accuracy_interval", "sampled_accuracy_interval",
                           "resynth_accuracy_interval", "phaseless_accuracy",
-                          "phaseless_accuracy_interval"})
+                          "phaseless_accuracy_interval", "noise_accuracy", "noise_accuracy_interval"})
     EXPECT_TRUE(j["overall"].contains(key)) << key;
   for (const char* key : {"rms_db", "peak_db", "decay_ms", "silent_tail", "pitch_hz"})
     EXPECT_TRUE(j["overall"]["sampled_levels"].contains(key)) << key;
@@ -206,7 +206,21 @@ TEST_F(FidelityReportTest, ReportsEveryMeasurePerClassAndOverall) {
     phaseless_right += int(std::lround(row["phaseless_accuracy"].get<double>() * 3 * row["real_events"].get<int>()));
   EXPECT_NEAR(j["overall"]["phaseless_accuracy"].get<double>() * 3 * j["overall"]["real_events"].get<int>(),
               phaseless_right, 1e-6);
-  for (const char* which : {"real", "sampled", "resynth", "phaseless"}) {  // each interval holds its figure
+  // Every real event of the split, with each of its draws and yardsticks heard as a class
+  // of the classifier, agreeing with the per-class accuracies.
+  ASSERT_EQ(j["events"].size(), std::size_t(j["overall"]["real_events"].get<int>()));
+  int noise_right = 0;
+  for (const auto& e : j["events"]) {
+    EXPECT_TRUE(e["source"].is_string());
+    EXPECT_TRUE(j["classes"].contains(e["class"].get<std::string>()));
+    EXPECT_TRUE(e["real_heard_as"].is_string());
+    for (const char* which : {"resynth_heard_as", "phaseless_heard_as", "noise_heard_as"})
+      EXPECT_EQ(e[which].size(), 3u) << which;
+    for (const auto& c : e["noise_heard_as"]) noise_right += c == e["class"];
+  }
+  EXPECT_NEAR(j["overall"]["noise_accuracy"].get<double>() * 3 * j["overall"]["real_events"].get<int>(),
+              noise_right, 1e-6);
+  for (const char* which : {"real", "sampled", "resynth", "phaseless", "noise"}) {  // each interval holds its figure
     const std::string key = std::string(which) + "_accuracy";
     const double p = j["overall"][key].get<double>();
     const auto& ci = j["overall"][key + "_interval"];
@@ -262,6 +276,52 @@ TEST(Fidelity, PhaselessRebuildKeepsMagnitudesAndLosesPhase) {
   at::Generator again = make_generator(3), other = make_generator(4);
   EXPECT_TRUE(torch::equal(phaseless(x, 1024, 256, again), y));
   EXPECT_FALSE(torch::equal(phaseless(x, 1024, 256, other), y));
+}
+
+// The decoder's noise under a sound's exact grain magnitudes keeps what those hold (a
+// tone's band, the loudness) and, being noise, not its waveform; a generator gives one result.
+TEST(Fidelity, NoiseRebuildKeepsGrainMagnitudes) {
+  const int rate = 16000;
+  const GrainFraming framing(1024, 256, true);
+  const int64_t n = framing.length_for(30);
+  const torch::Tensor t = torch::arange(n, torch::kFloat32) / rate;
+  const torch::Tensor x = torch::stack({0.5 * torch::sin(2 * M_PI * 440 * t),
+                                        0.1 * torch::sin(2 * M_PI * 3000 * t) * torch::exp(-8 * t)});
+  at::Generator gen = make_generator(5);
+  const torch::Tensor y = noise_rebuild(x, framing, gen);
+  ASSERT_EQ(y.sizes(), x.sizes());
+  const auto bin = [&](double hz) { return int64_t(hz * n / rate); };
+  for (int r = 0; r < 2; ++r) {
+    const double f = r == 0 ? 440 : 3000;
+    const torch::Tensor power = torch::fft::rfft(y[r]).abs().square();
+    EXPECT_GT((power.slice(0, bin(f / 1.25), bin(f * 1.25)).sum() / power.sum()).item<double>(), 0.9) << r;
+    EXPECT_NEAR(rms_db(y[r].contiguous().data_ptr<float>(), n), rms_db(x[r].contiguous().data_ptr<float>(), n), 0.01);
+  }
+  // Not the tone itself: noise in its band, so far from it sample by sample.
+  EXPECT_GT((y[0] - x[0]).norm().item<double>(), 0.5 * x[0].norm().item<double>());
+  // The decaying tone keeps its decay: the last quarter far quieter than the first.
+  const auto quarter = [&](int64_t q) { return y[1].slice(0, q * n / 4, (q + 1) * n / 4).square().sum().item<double>(); };
+  EXPECT_LT(quarter(3), 0.1 * quarter(0));
+  at::Generator again = make_generator(5), other = make_generator(6);
+  EXPECT_TRUE(torch::equal(noise_rebuild(x, framing, again), y));
+  EXPECT_FALSE(torch::equal(noise_rebuild(x, framing, other), y));
+}
+
+// The table names the sounds the model loses: heard right when real, heard as another
+// class in most draws of its resynthesis; not those it keeps nor those heard wrong when real.
+TEST(Fidelity, TableNamesTheSoundsTheModelLoses) {
+  FidelityReport r;
+  r.classifier_classes = {"kick", "snare", "perc"};
+  r.events = {{"kit/lost.wav", "snare", 1, 1, {2, 2, 1, 2}, {}, {}},
+              {"kit/kept.wav", "snare", 1, 1, {1, 2, 1, 1}, {}, {}},
+              {"kit/half.wav", "kick", 0, 0, {0, 1, 0, 1}, {}, {}},
+              {"kit/misheard.wav", "kick", 0, 2, {2, 2, 2, 2}, {}, {}}};
+  const std::string t = r.table();
+  EXPECT_NE(t.find("snare kit/lost.wav: 3 of 4 draws heard as perc"), std::string::npos) << t;
+  for (const char* kept : {"kept.wav", "half.wav", "misheard.wav"})
+    EXPECT_EQ(t.find(kept), std::string::npos) << kept;
+  r.events.erase(r.events.begin());
+  EXPECT_EQ(r.table().find("most draws"), std::string::npos);
 }
 
 TEST_F(FidelityReportTest, NeedsAtLeastOneResynthesisDraw) {

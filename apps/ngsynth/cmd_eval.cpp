@@ -36,14 +36,18 @@ Run add_eval(CLI::App& app) {
       "on the split's resyntheses (at their originals' loudness, as `resynth` gives them),\n"
       "beside its accuracy on the split's events rebuilt from their exact STFT magnitudes\n"
       "(the model's grain and hop) with random phases ('ceil%': what a decoder of filtered\n"
-      "noise could keep at best); the Frechet distance between its embeddings of real and\n"
-      "sampled events (realism and variety; beside it, the distance between two halves of\n"
-      "the real events as a yardstick); median RMS, peak, decay and body pitch (the\n"
+      "noise could keep at best) and from their exact grain magnitudes filtering the\n"
+      "decoder's own noise ('noise%': what this decoder keeps when the model is exact; a\n"
+      "resyn% below it is the model's error); the Frechet distance between its embeddings\n"
+      "of real and sampled events (realism and variety; beside it, the distance between\n"
+      "two halves of the real events as a yardstick); median RMS, peak, decay and body pitch (the\n"
       "strongest peak between 30 and 400 Hz) of real and sampled events; and how far, in\n"
       "semitones, a resynthesis's pitch lies from its original's (median; 'resyn st').\n"
-      "Columns ending in r/s give real/sampled. --json adds the resyntheses' levels,\n"
-      "what every set is heard as, and 95 % (Wilson) intervals of every accuracy: with\n"
-      "3 to 16 test events per class, one event moves a class's figure by 6 to 33 points.");
+      "Columns ending in r/s give real/sampled. Below the table, the sounds whose\n"
+      "resyntheses are heard as another class in most draws. --json adds the resyntheses'\n"
+      "levels, what every set and every real event's draws are heard as, and 95 % (Wilson)\n"
+      "intervals of every accuracy: with 3 to 16 test events per class, one event moves a\n"
+      "class's figure by 6 to 33 points.");
   app.add_option("--model", a->model, "Model file (.ngs)")->required();
   app.add_option("--data", a->data, "Dataset file from `ngsynth prepare`")->required();
   app.add_option("--json", a->json, "Also write the results to this JSON file");
@@ -104,7 +108,8 @@ Run add_eval(CLI::App& app) {
         std::snprintf(samples, sizeof samples, "%d samples per class at temperature %.2f, %s prior",
                       a->fidelity.samples, a->fidelity.temperature, fidelity->prior.c_str());
       std::printf("\nclass fidelity (classifier test accuracy %.0f %%; %s; r/s = real/sampled;\n"
-                  "ceil%% = real events rebuilt from their exact magnitudes with random phases):\n%s",
+                  "ceil%% = real events rebuilt from their exact magnitudes with random phases;\n"
+                  "noise%% = from their exact grain magnitudes through the decoder's noise):\n%s",
                   100 * judge.info["test"].value("accuracy", NAN), samples,
                   fidelity->table().c_str());
     }

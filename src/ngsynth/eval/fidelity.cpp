@@ -10,6 +10,7 @@
 #include "ngsynth/synth/event.h"
 #include "ngsynth/audio/levels.h"
 #include "ngsynth/model/batcher.h"
+#include "ngsynth/model/spectral.h"
 #include "ngsynth/util/error.h"
 #include "ngsynth/util/hash.h"
 
@@ -164,6 +165,23 @@ torch::Tensor phaseless(const torch::Tensor& audio, int frame, int hop, at::Gene
   return y;
 }
 
+torch::Tensor noise_rebuild(const torch::Tensor& audio, const GrainFraming& framing,
+                            at::Generator& gen) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor x = audio.to(torch::kCPU, torch::kFloat32).contiguous();
+  const torch::Tensor target = filter_target(x, framing);  // (B, n, grain/2 + 1)
+  const int64_t grain = framing.grain();
+  const torch::Tensor noise =
+      torch::rand({target.size(0), target.size(1), grain}, gen) * 2.0 - 1.0;
+  torch::Tensor y =
+      framing.overlap_add(torch::fft::irfft(torch::fft::rfft(noise) * target, grain)).contiguous();
+  const auto n = std::size_t(x.size(1));
+  for (int64_t r = 0; r < y.size(0); ++r)
+    scale_to_level({y.data_ptr<float>() + r * n, n}, rms_db(x.data_ptr<float>() + r * n, int64_t(n)),
+                   std::numeric_limits<double>::infinity());
+  return y;
+}
+
 Levels measure_levels(const torch::Tensor& audio, int sample_rate) {
   return summarise(measure_events(audio, sample_rate));
 }
@@ -229,6 +247,14 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     rebuilt = torch::cat(parts);
   }
   const Classifier::Result phaseless_r = classifier.classify(rebuilt);
+  torch::Tensor noised;  // the decoder's noise under each event's exact grain magnitudes
+  {
+    at::Generator gen = make_generator(mix_seed(o.seed, 0x401e));
+    std::vector<torch::Tensor> parts;
+    for (int d = 0; d < o.resynth_draws; ++d) parts.push_back(noise_rebuild(real_audio, model.vae->framing(), gen));
+    noised = torch::cat(parts);
+  }
+  const Classifier::Result noise_r = classifier.classify(noised);
   const EventLevels real_levels = measure_events(real.audio, data.sample_rate);
   const EventLevels resynth_levels = measure_events(resynth, data.sample_rate);
 
@@ -256,7 +282,7 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   std::vector<torch::Tensor> all_samples, all_weights;
   for (std::size_t k = 0; k < classes.size(); ++k) {
     std::vector<bool> mask(idx.size());
-    std::vector<int> t, p_real, t_resynth, p_resynth, p_phaseless;
+    std::vector<int> t, p_real, t_resynth, p_resynth, p_phaseless, p_noise;
     for (std::size_t i = 0; i < idx.size(); ++i) {
       mask[i] = real_model_class[i] == int(k);
       if (!mask[i]) continue;
@@ -266,6 +292,7 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
         t_resynth.push_back(truth[i]);
         p_resynth.push_back(resynth_r.predicted[d * idx.size() + i]);
         p_phaseless.push_back(phaseless_r.predicted[d * idx.size() + i]);
+        p_noise.push_back(noise_r.predicted[d * idx.size() + i]);
       }
     }
     FidelityRow row;
@@ -280,6 +307,8 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     row.resynth_interval = wilson_interval(row.resynth_accuracy, row.real_events);
     row.phaseless_accuracy = accuracy(p_phaseless, t_resynth);
     row.phaseless_interval = wilson_interval(row.phaseless_accuracy, row.real_events);
+    row.noise_accuracy = accuracy(p_noise, t_resynth);
+    row.noise_interval = wilson_interval(row.noise_accuracy, row.real_events);
     if (!t.empty()) {
       row.real = summarise(real_levels, mask);
       row.resynth = summarise(resynth_levels, tile(mask, o.resynth_draws));
@@ -307,6 +336,20 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     rep.classes.push_back(row);
   }
 
+  for (std::size_t i = 0; i < idx.size(); ++i) {
+    FidelityEvent e;
+    e.source = data.entries[idx[i]].source;
+    e.name = classes[real_model_class[i]];
+    e.truth = truth[i];
+    e.real = real_r.predicted[i];
+    for (int d = 0; d < o.resynth_draws; ++d) {
+      e.resynth.push_back(resynth_r.predicted[d * idx.size() + i]);
+      e.phaseless.push_back(phaseless_r.predicted[d * idx.size() + i]);
+      e.noise.push_back(noise_r.predicted[d * idx.size() + i]);
+    }
+    rep.events.push_back(std::move(e));
+  }
+
   FidelityRow& all = rep.overall;
   all.name = "all";
   all.real_events = int(idx.size());
@@ -318,6 +361,8 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
   all.resynth_interval = wilson_interval(all.resynth_accuracy, all.real_events);
   all.phaseless_accuracy = accuracy(phaseless_r.predicted, all_truth);
   all.phaseless_interval = wilson_interval(all.phaseless_accuracy, all.real_events);
+  all.noise_accuracy = accuracy(noise_r.predicted, all_truth);
+  all.noise_interval = wilson_interval(all.noise_accuracy, all.real_events);
   all.real = summarise(real_levels);
   all.resynth = summarise(resynth_levels);
   all.resynth_pitch_error = pitch_error(real_levels, resynth_levels);
@@ -372,6 +417,8 @@ json FidelityReport::to_json() const {
                 {"resynth_accuracy_interval", interval_json(r.resynth_interval)},
                 {"phaseless_accuracy", number(r.phaseless_accuracy)},
                 {"phaseless_accuracy_interval", interval_json(r.phaseless_interval)},
+                {"noise_accuracy", number(r.noise_accuracy)},
+                {"noise_accuracy_interval", interval_json(r.noise_interval)},
                 {"resynth_pitch_error_semitones", number(r.resynth_pitch_error)},
                 {"frechet", number(r.frechet)},
                 {"frechet_real_halves", number(r.frechet_halves)},
@@ -390,29 +437,55 @@ json FidelityReport::to_json() const {
             {"seed", options.seed},
             {"prior", prior}};
   for (const auto& r : classes) j["classes"][r.name] = row(r);
+  auto names = [&](const std::vector<int>& n) {
+    json a = json::array();
+    for (int c : n) a.push_back(classifier_classes[c]);
+    return a;
+  };
+  j["events"] = json::array();
+  for (const auto& e : events)
+    j["events"].push_back({{"source", e.source}, {"class", e.name},
+                           {"real_heard_as", classifier_classes[e.real]},
+                           {"resynth_heard_as", names(e.resynth)},
+                           {"phaseless_heard_as", names(e.phaseless)},
+                           {"noise_heard_as", names(e.noise)}});
   return j;
 }
 
 std::string FidelityReport::table() const {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-8s %5s %6s %7s %7s %6s %7s %7s %13s %13s %13s %13s %8s\n",
-                "class", "real", "real%", "sample%", "resyn%", "ceil%", "FD", "FD 1/2", "RMS dB r/s",
+  std::snprintf(line, sizeof line, "%-8s %5s %6s %7s %7s %6s %6s %7s %7s %13s %13s %13s %13s %8s\n",
+                "class", "real", "real%", "sample%", "resyn%", "ceil%", "noise%", "FD", "FD 1/2", "RMS dB r/s",
                 "peak dB r/s", "decay ms r/s", "pitch Hz r/s", "resyn st");
   out += line;
   auto pct = [](double v) { return std::isfinite(v) ? 100 * v : NAN; };
   auto add = [&](const FidelityRow& r) {
     std::snprintf(line, sizeof line,
-                  "%-8s %5d %6.0f %7.0f %7.0f %6.0f %7.2f %7.2f %6.1f/%6.1f %6.1f/%6.1f %6.0f/%6.0f "
+                  "%-8s %5d %6.0f %7.0f %7.0f %6.0f %6.0f %7.2f %7.2f %6.1f/%6.1f %6.1f/%6.1f %6.0f/%6.0f "
                   "%6.0f/%6.0f %8.2f\n",
                   r.name.c_str(), r.real_events, pct(r.real_accuracy), pct(r.sampled_accuracy),
-                  pct(r.resynth_accuracy), pct(r.phaseless_accuracy), r.frechet, r.frechet_halves, r.real.rms_db,
+                  pct(r.resynth_accuracy), pct(r.phaseless_accuracy), pct(r.noise_accuracy), r.frechet, r.frechet_halves, r.real.rms_db,
                   r.sampled.rms_db, r.real.peak_db, r.sampled.peak_db, r.real.decay_ms,
                   r.sampled.decay_ms, r.real.pitch_hz, r.sampled.pitch_hz, r.resynth_pitch_error);
     out += line;
   };
   for (const auto& r : classes) add(r);
   add(overall);
+  // The sounds the model loses: heard right as they are, heard as another class in most
+  // resynthesis draws.
+  std::string lost;
+  for (const auto& e : events) {
+    const auto wrong = std::count_if(e.resynth.begin(), e.resynth.end(), [&](int p) { return p != e.truth; });
+    if (e.real != e.truth || 2 * wrong <= std::ptrdiff_t(e.resynth.size())) continue;
+    std::vector<int> heard(classifier_classes.size());
+    for (int p : e.resynth) ++heard[p];
+    const auto most = std::max_element(heard.begin(), heard.end()) - heard.begin();
+    lost += "  " + e.name + " " + e.source + ": " + std::to_string(wrong) + " of " +
+            std::to_string(e.resynth.size()) + " draws heard as " + classifier_classes[most] + "\n";
+  }
+  if (!lost.empty())
+    out += "resyntheses heard as another class in most draws (the real sound heard right):\n" + lost;
   return out;
 }
 

@@ -10,6 +10,13 @@
 //                      Hann window of the model's grain, its hop) with random phases, as
 //                      many draws: what a decoder of filtered noise at this grain size
 //                      could keep at best, the yardstick of the resynthesis accuracy
+//   noise accuracy     the split's events as the decoder would make them from their exact
+//                      grain magnitudes: the decoder's own uniform noise, each grain's
+//                      spectrum multiplied by filter_target (model/spectral.h), overlap-
+//                      added at the model's framing: what this decoder's noise keeps when
+//                      the model is exact, so resynth below noise is the model's error
+//   events             per real event of the split, how it, its resyntheses and both
+//                      yardsticks were heard: which sounds the model loses
 //   Frechet distance   between Gaussians fitted to the classifier embeddings of real events
 //                      and of samples (as FAD, Kilgour et al. 2019, does with VGGish): low
 //                      when samples are both realistic and as varied as real events. Its
@@ -59,8 +66,8 @@ struct FidelityRow {
   std::string name;  // class, or "all"
   int real_events = 0, sampled_events = 0;
   double real_accuracy = NAN, sampled_accuracy = NAN, resynth_accuracy = NAN;
-  double phaseless_accuracy = NAN;
-  Interval real_interval, sampled_interval, resynth_interval, phaseless_interval;
+  double phaseless_accuracy = NAN, noise_accuracy = NAN;
+  Interval real_interval, sampled_interval, resynth_interval, phaseless_interval, noise_interval;
   double frechet = NAN, frechet_halves = NAN;  // NaN where too few real events (< 8)
   // Median distance between each real event's body pitch and its resynthesis's, semitones.
   double resynth_pitch_error = NAN;
@@ -69,8 +76,19 @@ struct FidelityRow {
   std::vector<int> resynth_heard_as;  // the same for the resyntheses of the real events
 };
 
+// One real event of the split: how the classifier heard it, its resyntheses and its
+// yardsticks' draws (classifier class indices).
+struct FidelityEvent {
+  std::string source;  // as in the dataset
+  std::string name;    // its class
+  int truth = -1;      // its class, as the classifier's index
+  int real = -1;
+  std::vector<int> resynth, phaseless, noise;
+};
+
 struct FidelityReport {
   std::vector<FidelityRow> classes;
+  std::vector<FidelityEvent> events;
   FidelityRow overall;
   std::vector<std::string> classifier_classes;
   FidelityOptions options;
@@ -92,6 +110,12 @@ double frechet_distance(const torch::Tensor& a, const torch::Tensor& b,
 // samples, `hop`) with phases drawn uniformly from `gen`, each at its original's RMS:
 // (N, samples).
 torch::Tensor phaseless(const torch::Tensor& audio, int frame, int hop, at::Generator& gen);
+
+// The events (N, samples), T == framing.length_for(n), made as the noise decoder makes
+// them from their exact grain magnitudes (filter_target): uniform noise from `gen`, each
+// grain's spectrum multiplied by its target, overlap-added; each at its original's RMS.
+torch::Tensor noise_rebuild(const torch::Tensor& audio, const GrainFraming& framing,
+                            at::Generator& gen);
 
 // Levels of a set of events (N, samples) at `sample_rate`.
 Levels measure_levels(const torch::Tensor& audio, int sample_rate);
