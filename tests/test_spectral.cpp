@@ -97,6 +97,19 @@ TEST(FilterTarget, RecoversTheFilterThatMadeTheSound) {
   // Without the overlap-add term the middle would be 0.375 (-4.3 dB): far outside.
 }
 
+// The training target stops at the decoder's ceiling of 2; the exact filter does not: a
+// loud tone needs far more than 2 in its bins.
+TEST(FilterTarget, IsTheExactFilterCappedAtTheDecodersCeiling) {
+  const GrainFraming framing{1024, 256, true};
+  const torch::Tensor t = torch::arange(framing.length_for(9), torch::kFloat32) / 16000;
+  const torch::Tensor tone = (0.9 * torch::sin(2 * M_PI * 60 * t)).unsqueeze(0);
+  const torch::Tensor exact = exact_filter(tone, framing);
+  EXPECT_GT(exact.max().item<double>(), 10.0);
+  EXPECT_TRUE(torch::equal(filter_target(tone, framing), exact.clamp_max(2.0)));
+  const FilteredNoise f = filtered_noise();  // below the ceiling, the two are one
+  EXPECT_TRUE(torch::allclose(filter_target(f.audio, f.framing), exact_filter(f.audio, f.framing)));
+}
+
 TEST(FilterMagnitudeDistance, ZeroAtTheTargetAndLeastAtTheTrueFilter) {
   const FilteredNoise f = filtered_noise();
   const torch::Tensor target = filter_target(f.audio, f.framing);

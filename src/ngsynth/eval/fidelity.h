@@ -12,7 +12,7 @@
 //                      could keep at best, the yardstick of the resynthesis accuracy
 //   noise accuracy     the split's events as the decoder would make them from their exact
 //                      grain magnitudes: the decoder's own uniform noise, each grain's
-//                      spectrum multiplied by filter_target (model/spectral.h), overlap-
+//                      spectrum multiplied by exact_filter (model/spectral.h), overlap-
 //                      added at the model's framing: what this decoder's noise keeps when
 //                      the model is exact, so resynth below noise is the model's error
 //   events             per real event of the split, how it, its resyntheses and both
@@ -112,7 +112,7 @@ double frechet_distance(const torch::Tensor& a, const torch::Tensor& b,
 torch::Tensor phaseless(const torch::Tensor& audio, int frame, int hop, at::Generator& gen);
 
 // The events (N, samples), T == framing.length_for(n), made as the noise decoder makes
-// them from their exact grain magnitudes (filter_target): uniform noise from `gen`, each
+// them from their exact grain magnitudes (exact_filter, uncapped): uniform noise from `gen`, each
 // grain's spectrum multiplied by its target, overlap-added; each at its original's RMS.
 torch::Tensor noise_rebuild(const torch::Tensor& audio, const GrainFraming& framing,
                             at::Generator& gen);

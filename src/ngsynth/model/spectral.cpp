@@ -42,14 +42,18 @@ torch::Tensor filter_scales(const GrainFraming& framing, int64_t n, const torch:
 }
 
 torch::Tensor target_with_scales(const torch::Tensor& grains, const torch::Tensor& scales) {
-  return (torch::fft::rfft(grains).abs() * scales).clamp_max(2.0);
+  return torch::fft::rfft(grains).abs() * scales;
 }
 
 }  // namespace
 
-torch::Tensor filter_target(const torch::Tensor& audio, const GrainFraming& framing) {
+torch::Tensor exact_filter(const torch::Tensor& audio, const GrainFraming& framing) {
   const torch::Tensor grains = framing.slice(audio);  // (B, n, G), windowed
   return target_with_scales(grains, filter_scales(framing, grains.size(1), audio.device()));
+}
+
+torch::Tensor filter_target(const torch::Tensor& audio, const GrainFraming& framing) {
+  return exact_filter(audio, framing).clamp_max(2.0);
 }
 
 SpectralDistance filter_magnitude_distance(const torch::Tensor& audio, const GrainFraming& framing,
@@ -58,7 +62,7 @@ SpectralDistance filter_magnitude_distance(const torch::Tensor& audio, const Gra
   const torch::Tensor grains = framing.slice(audio);  // (B, n, G), windowed
   const int64_t n = grains.size(1);
   const torch::Tensor scales = filter_scales(framing, n, audio.device());
-  const torch::Tensor target = target_with_scales(grains, scales).detach();
+  const torch::Tensor target = target_with_scales(grains, scales).clamp_max(2.0).detach();
   TORCH_CHECK(filter.sizes() == target.sizes(), "filter_magnitude_distance: expected filter (",
               target.size(0), ", ", n, ", ", target.size(2), ")");
   // eps is in stft_magnitude's units (divided by the window sum): bring it to the filter's.

@@ -44,6 +44,8 @@ SpectralDistance multiscale_spectral_distance(const torch::Tensor& x, const torc
 // ||T - H|| / ||T|| + log_weight mean |log(T + e) - log(H + e)|, with e = eps brought to
 // this scale (stft_magnitude divides by the window sum).
 torch::Tensor filter_target(const torch::Tensor& audio, const GrainFraming& framing);
+// T without the cap: the filter that would make x's grains, however loud (B, n, G/2+1).
+torch::Tensor exact_filter(const torch::Tensor& audio, const GrainFraming& framing);
 SpectralDistance filter_magnitude_distance(const torch::Tensor& audio, const GrainFraming& framing,
                                            const torch::Tensor& filter, double log_weight,
                                            double eps);
