@@ -134,6 +134,16 @@ std::vector<bool> tile(const std::vector<bool>& mask, int times) {
   return out;
 }
 
+// Each row of y (N, T, contiguous float) brought to the RMS of x's row, with no peak limit:
+// the yardsticks are to be judged, not played. Returns y.
+torch::Tensor at_rms_of(torch::Tensor y, const torch::Tensor& x) {
+  const auto n = std::size_t(x.size(1));
+  for (int64_t r = 0; r < y.size(0); ++r)
+    scale_to_level({y.data_ptr<float>() + r * n, n}, rms_db(x.data_ptr<float>() + r * n, int64_t(n)),
+                   std::numeric_limits<double>::infinity());
+  return y;
+}
+
 }  // namespace
 
 Interval wilson_interval(double p, int n) {
@@ -157,12 +167,7 @@ torch::Tensor phaseless(const torch::Tensor& audio, int frame, int hop, at::Gene
   torch::Tensor y = torch::istft(torch::polar(mag, phase), frame, hop, frame, window,
                                  /*center=*/true, /*normalized=*/false, /*onesided=*/true,
                                  x.size(1)).contiguous();
-  const torch::Tensor xc = x.contiguous();
-  const auto n = std::size_t(x.size(1));
-  for (int64_t r = 0; r < y.size(0); ++r)
-    scale_to_level({y.data_ptr<float>() + r * n, n}, rms_db(xc.data_ptr<float>() + r * n, int64_t(n)),
-                   std::numeric_limits<double>::infinity());
-  return y;
+  return at_rms_of(y, x.contiguous());
 }
 
 torch::Tensor noise_rebuild(const torch::Tensor& audio, const GrainFraming& framing,
@@ -175,13 +180,8 @@ torch::Tensor noise_rebuild(const torch::Tensor& audio, const GrainFraming& fram
   const int64_t grain = framing.grain();
   const torch::Tensor noise =
       torch::rand({target.size(0), target.size(1), grain}, gen) * 2.0 - 1.0;
-  torch::Tensor y =
-      framing.overlap_add(torch::fft::irfft(torch::fft::rfft(noise) * target, grain)).contiguous();
-  const auto n = std::size_t(x.size(1));
-  for (int64_t r = 0; r < y.size(0); ++r)
-    scale_to_level({y.data_ptr<float>() + r * n, n}, rms_db(x.data_ptr<float>() + r * n, int64_t(n)),
-                   std::numeric_limits<double>::infinity());
-  return y;
+  return at_rms_of(
+      framing.overlap_add(torch::fft::irfft(torch::fft::rfft(noise) * target, grain)).contiguous(), x);
 }
 
 Levels measure_levels(const torch::Tensor& audio, int sample_rate) {
@@ -241,22 +241,17 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
       match_level({resynth.data_ptr<float>() + r * length, std::size_t(length)},
                   {real_audio.data_ptr<float>() + (r % real_audio.size(0)) * length, std::size_t(length)});
   const Classifier::Result resynth_r = classifier.classify(resynth);
-  torch::Tensor rebuilt;  // the phaseless yardstick, in the same order as the resyntheses
-  {
-    at::Generator gen = make_generator(mix_seed(o.seed, 0x9a5e));
+  // The yardsticks, judged in the same order as the resyntheses (draw d of event i at d * E + i).
+  const auto judge_draws = [&](uint64_t salt, const auto& rebuild) {
+    at::Generator gen = make_generator(mix_seed(o.seed, salt));
     std::vector<torch::Tensor> parts;
-    for (int d = 0; d < o.resynth_draws; ++d) parts.push_back(phaseless(real_audio, g.grain, g.hop, gen));
-    rebuilt = torch::cat(parts);
-  }
-  const Classifier::Result phaseless_r = classifier.classify(rebuilt);
-  torch::Tensor noised;  // the decoder's noise under each event's exact grain magnitudes
-  {
-    at::Generator gen = make_generator(mix_seed(o.seed, 0x401e));
-    std::vector<torch::Tensor> parts;
-    for (int d = 0; d < o.resynth_draws; ++d) parts.push_back(noise_rebuild(real_audio, model.vae->framing(), gen));
-    noised = torch::cat(parts);
-  }
-  const Classifier::Result noise_r = classifier.classify(noised);
+    for (int d = 0; d < o.resynth_draws; ++d) parts.push_back(rebuild(gen));
+    return classifier.classify(torch::cat(parts));
+  };
+  const Classifier::Result phaseless_r =
+      judge_draws(0x9a5e, [&](at::Generator& gen) { return phaseless(real_audio, g.grain, g.hop, gen); });
+  const Classifier::Result noise_r = judge_draws(
+      0x401e, [&](at::Generator& gen) { return noise_rebuild(real_audio, model.vae->framing(), gen); });
   const EventLevels real_levels = measure_events(real.audio, data.sample_rate);
   const EventLevels resynth_levels = measure_events(resynth, data.sample_rate);
 
