@@ -276,6 +276,21 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     sample_levels.pitch_hz.insert(sample_levels.pitch_hz.end(), e.pitch_hz.begin(), e.pitch_hz.end());
   }
 
+  // Every real event with how it and each draw of its resynthesis and yardsticks were heard.
+  for (std::size_t i = 0; i < idx.size(); ++i) {
+    FidelityEvent e;
+    e.source = data.entries[idx[i]].source;
+    e.name = classes[real_model_class[i]];
+    e.truth = truth[i];
+    e.real = real_r.predicted[i];
+    for (int d = 0; d < o.resynth_draws; ++d) {
+      e.resynth.push_back(resynth_r.predicted[d * idx.size() + i]);
+      e.phaseless.push_back(phaseless_r.predicted[d * idx.size() + i]);
+      e.noise.push_back(noise_r.predicted[d * idx.size() + i]);
+    }
+    rep.events.push_back(std::move(e));
+  }
+
   std::vector<torch::Tensor> all_samples, all_weights;
   for (std::size_t k = 0; k < classes.size(); ++k) {
     std::vector<bool> mask(idx.size());
@@ -283,14 +298,13 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     for (std::size_t i = 0; i < idx.size(); ++i) {
       mask[i] = real_model_class[i] == int(k);
       if (!mask[i]) continue;
-      t.push_back(truth[i]);
-      p_real.push_back(real_r.predicted[i]);
-      for (int d = 0; d < o.resynth_draws; ++d) {
-        t_resynth.push_back(truth[i]);
-        p_resynth.push_back(resynth_r.predicted[d * idx.size() + i]);
-        p_phaseless.push_back(phaseless_r.predicted[d * idx.size() + i]);
-        p_noise.push_back(noise_r.predicted[d * idx.size() + i]);
-      }
+      const FidelityEvent& e = rep.events[i];
+      t.push_back(e.truth);
+      p_real.push_back(e.real);
+      t_resynth.insert(t_resynth.end(), e.resynth.size(), e.truth);
+      p_resynth.insert(p_resynth.end(), e.resynth.begin(), e.resynth.end());
+      p_phaseless.insert(p_phaseless.end(), e.phaseless.begin(), e.phaseless.end());
+      p_noise.insert(p_noise.end(), e.noise.begin(), e.noise.end());
     }
     FidelityRow row;
     row.name = classes[k];
@@ -333,19 +347,6 @@ FidelityReport evaluate_fidelity(Model& model, const Classifier& classifier, con
     rep.classes.push_back(row);
   }
 
-  for (std::size_t i = 0; i < idx.size(); ++i) {
-    FidelityEvent e;
-    e.source = data.entries[idx[i]].source;
-    e.name = classes[real_model_class[i]];
-    e.truth = truth[i];
-    e.real = real_r.predicted[i];
-    for (int d = 0; d < o.resynth_draws; ++d) {
-      e.resynth.push_back(resynth_r.predicted[d * idx.size() + i]);
-      e.phaseless.push_back(phaseless_r.predicted[d * idx.size() + i]);
-      e.noise.push_back(noise_r.predicted[d * idx.size() + i]);
-    }
-    rep.events.push_back(std::move(e));
-  }
 
   FidelityRow& all = rep.overall;
   all.name = "all";

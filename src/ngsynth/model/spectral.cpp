@@ -30,6 +30,9 @@ SpectralDistance multiscale_spectral_distance(const torch::Tensor& x, const torc
 
 namespace {
 
+// The noise decoder's largest magnitude (2 sigmoid(x)^ln 10 < 2): the filter loss aims no higher.
+constexpr double kFilterCeiling = 2.0;
+
 // Per grain: what turns |rfft(x w_j)| into the filter magnitude that makes grain j (n, 1).
 torch::Tensor filter_scales(const GrainFraming& framing, int64_t n, const torch::Device& device) {
   const torch::Tensor w = framing.windows(n, device);  // (n, G)
@@ -53,7 +56,7 @@ torch::Tensor exact_filter(const torch::Tensor& audio, const GrainFraming& frami
 }
 
 torch::Tensor filter_target(const torch::Tensor& audio, const GrainFraming& framing) {
-  return exact_filter(audio, framing).clamp_max(2.0);
+  return exact_filter(audio, framing).clamp_max(kFilterCeiling);
 }
 
 SpectralDistance filter_magnitude_distance(const torch::Tensor& audio, const GrainFraming& framing,
@@ -62,7 +65,7 @@ SpectralDistance filter_magnitude_distance(const torch::Tensor& audio, const Gra
   const torch::Tensor grains = framing.slice(audio);  // (B, n, G), windowed
   const int64_t n = grains.size(1);
   const torch::Tensor scales = filter_scales(framing, n, audio.device());
-  const torch::Tensor target = target_with_scales(grains, scales).clamp_max(2.0).detach();
+  const torch::Tensor target = target_with_scales(grains, scales).clamp_max(kFilterCeiling).detach();
   TORCH_CHECK(filter.sizes() == target.sizes(), "filter_magnitude_distance: expected filter (",
               target.size(0), ", ", n, ", ", target.size(2), ")");
   // eps is in stft_magnitude's units (divided by the window sum): bring it to the filter's.
